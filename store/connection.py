@@ -1,0 +1,160 @@
+"""Opening SQLite connections in the two roles the store uses: writer and reader.
+
+Every check that can fail before the first query runs here, so a missing path, a directory, a
+garbage file or a database of another program gets one clear ``SessionError``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final, TypeVar
+from urllib.parse import quote
+
+from .errors import SessionError, SqliteError, StoreIOError, from_sqlite
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "connect_memory",
+    "connect_reader",
+    "connect_writer",
+    "in_write_transaction",
+]
+
+BUSY_TIMEOUT_MS: Final = 5_000
+SQLITE_HEADER: Final = b"SQLite format 3\x00"
+T = TypeVar("T")
+
+
+def _decode_text(raw: bytes) -> str:
+    # One row with invalid UTF-8 must not blank a whole query.
+    return raw.decode("utf-8", errors="replace")
+
+
+def _prepare(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.text_factory = _decode_text
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _check_file(path: Path) -> None:
+    """Fail clearly on what is not an SQLite file, before SQLite gets to guess."""
+    if not path.exists():
+        raise StoreIOError(f"no database at {path}")
+    if path.is_dir():
+        raise StoreIOError(f"{path} is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreIOError(f"cannot read {path}: permission denied") from None
+    except OSError as exc:
+        raise StoreIOError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not header:
+        raise SessionError(f"{path} is an empty file, not a ZERO session database")
+    if header != SQLITE_HEADER:
+        if len(header) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(header):
+            raise SessionError(f"{path} is truncated: not a complete SQLite database")
+        raise SessionError(f"{path} is not an SQLite database")
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection that never creates or modifies the file.
+
+    Works while another process writes (WAL). Raises ``SessionError`` on any problem.
+    """
+    _check_file(path)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5.0
+        )
+    except sqlite3.Error as exc:
+        raise from_sqlite(exc, path, "cannot open") from None
+    try:
+        _prepare(conn)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        error = from_sqlite(exc, path, "cannot read")
+        code = error.code
+        if code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and not os.access(
+            path.parent, os.W_OK
+        ):
+            raise SqliteError(
+                f"cannot read {path}: its directory is read-only and SQLite needs to create "
+                f"{path.name}-shm there for a WAL database; copy the database somewhere writable",
+                code,
+            ) from None
+        raise error from None
+    return conn
+
+
+def connect_writer(path: Path) -> sqlite3.Connection:
+    """A read-write connection (creating the file and its parent directories if needed)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreIOError(
+            f"cannot create directory {path.parent}: {exc.strerror or exc}"
+        ) from None
+    if path.exists() and (path.is_dir() or path.stat().st_size > 0):
+        _check_file(path)  # a 0-byte file is a valid empty database: SQLite initialises it
+    try:
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, timeout=5.0
+        )
+    except sqlite3.Error as exc:
+        raise from_sqlite(exc, path, "cannot open") from None
+    try:
+        _prepare(conn)
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise from_sqlite(exc, path, "cannot open") from None
+    return conn
+
+
+def connect_memory() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    return _prepare(conn)
+
+
+def in_write_transaction(
+    conn: sqlite3.Connection,
+    body: Callable[[sqlite3.Connection], T],
+    *,
+    path: Path | None,
+    doing: str,
+    deadline_s: float = BUSY_TIMEOUT_MS / 1000 * 2,
+) -> T:
+    """Run ``body`` inside ``BEGIN IMMEDIATE`` ... ``COMMIT``, retrying the whole transaction
+    with backoff on BUSY until ``deadline_s`` has passed. Any other error rolls back and raises.
+    """
+    give_up = time.monotonic() + deadline_s
+    pause = 0.002
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = body(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+        except sqlite3.OperationalError as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) and time.monotonic() < give_up:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+                continue
+            raise from_sqlite(exc, path, doing) from None
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, path, doing) from None

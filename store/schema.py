@@ -1,0 +1,125 @@
+"""The schema the Rust client creates, applied idempotently, and checked before use.
+
+The Rust side migrates with refinery; its SQL is not published, so this module creates the
+same tables with ``IF NOT EXISTS`` and never touches ``refinery_schema_history``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from .errors import MigrationError
+
+__all__ = [
+    "INDEXES",
+    "KNOWN_MIGRATION_VERSION",
+    "REQUIRED_COLUMNS",
+    "TABLES_SQL",
+    "apply_schema",
+    "check_schema",
+    "recorded_migration_version",
+]
+
+KIND_VALUES: Final = "'prompt', 'system', 'command', 'warn', 'alert', 'mode_change'"
+
+TABLES_SQL: Final = f"""
+CREATE TABLE IF NOT EXISTS sessions (
+    id              INTEGER PRIMARY KEY,
+    ulid            TEXT UNIQUE NOT NULL,
+    started_at      TEXT NOT NULL,
+    ended_at        TEXT NULL,
+    engine_base_url TEXT NULL,
+    cli_version     TEXT NOT NULL,
+    parent_ulid     TEXT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ({KIND_VALUES})),
+    text       TEXT NOT NULL,
+    UNIQUE (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS milestones (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    at    TEXT NOT NULL
+);
+"""
+
+# Indexes the browser's reads need: (name, table, columns). Prefixed ``zst_`` so that no future
+# migration of the Rust client can collide with them. One is only created when no index on the
+# table already starts with the same columns (the Rust schema's UNIQUE (session_id, seq) serves
+# as is). Each one serves a query of ``store.py``; the query-plan tests prove it.
+INDEXES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
+    ("zst_events_session_seq", "events", ("session_id", "seq")),
+    ("zst_events_session_kind", "events", ("session_id", "kind")),
+    ("zst_sessions_started", "sessions", ("started_at",)),
+    ("zst_sessions_parent", "sessions", ("parent_ulid",)),
+)
+
+# The highest refinery migration version of zero-session 0.1.2 that this code understands.
+# The crate's migrations are not published; 0.1.2 is documented with one schema (CONTRACT.md),
+# taken here as version 1. A database recording a higher version opens read-only.
+KNOWN_MIGRATION_VERSION: Final = 1
+
+REQUIRED_COLUMNS: Final[dict[str, frozenset[str]]] = {
+    "sessions": frozenset(
+        {"id", "ulid", "started_at", "ended_at", "engine_base_url", "cli_version", "parent_ulid"}
+    ),
+    "events": frozenset({"id", "session_id", "seq", "at", "kind", "text"}),
+    "milestones": frozenset({"key", "value", "at"}),
+}
+
+
+def recorded_migration_version(conn: sqlite3.Connection) -> int | None:
+    """The highest version in ``refinery_schema_history``, or None when there is no history."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history'"
+    ).fetchone()
+    if row is None:
+        return None
+    (version,) = conn.execute("SELECT MAX(version) FROM refinery_schema_history").fetchone()
+    return int(version) if version is not None else None
+
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Raise ``MigrationError`` unless every table and column the store reads is present."""
+    for table, columns in REQUIRED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not present:
+            raise MigrationError(f"not a ZERO session database: it has no {table!r} table")
+        missing = sorted(columns - present)
+        if missing:
+            raise MigrationError(
+                f"not a ZERO session database: table {table!r} lacks {', '.join(missing)}"
+            )
+
+
+def _leading_columns(conn: sqlite3.Connection, table: str) -> set[tuple[str, ...]]:
+    """For each index of ``table``, its column names (for prefix comparison)."""
+    found: set[tuple[str, ...]] = set()
+    for index in conn.execute(f"PRAGMA index_list({table})").fetchall():
+        columns = conn.execute(f"PRAGMA index_info({index[1]!r})").fetchall()
+        found.add(tuple(str(col[2]) for col in sorted(columns)))
+    return found
+
+
+def apply_schema(conn: sqlite3.Connection) -> None:
+    """Create what is missing, in one transaction; running it again changes nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in TABLES_SQL.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        for name, table, columns in INDEXES:
+            existing = _leading_columns(conn, table)
+            if any(cols[: len(columns)] == columns for cols in existing):
+                continue
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({', '.join(columns)})")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
