@@ -267,7 +267,8 @@ class Store:
     def append_many(
         self, session_id: int, events: Iterable[tuple[EventKind | str, str]]
     ) -> list[int]:
-        """Append several events in one transaction; returns their seqs, contiguous."""
+        """Append several events in one transaction; returns their seqs, contiguous.
+        Each event is stamped by its own call of the store's clock, in order."""
         rows: list[tuple[str, str]] = []
         for kind, text in events:
             try:

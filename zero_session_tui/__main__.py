@@ -1,10 +1,73 @@
-"""Command-line entry point."""
+"""Entry point: parse the command line, check the databases, then start the app.
+
+Textual is imported only once the databases are known to open, so a bad path fails fast with
+one line and exit status 2, never a traceback.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store import SessionError
+
+from . import exit_codes, locations
+from .catalog import Catalog
+from .cli import Options, parse_args
+
+if TYPE_CHECKING:
+    from .app import ZeroSessionApp
+
+__all__ = ["main", "make_app"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_app(options: Options, catalog: Catalog) -> ZeroSessionApp:
+    """The app for ``options`` over an opened ``catalog`` (tests call this too)."""
+    from .app import ZeroSessionApp
+
+    return ZeroSessionApp(
+        catalog,
+        clock=_now,
+        open_ulid=options.session,
+        open_seq=options.seq,
+        welcome=options.welcome,
+    )
+
+
+def _databases(options: Options) -> list[Path]:
+    if options.demo:
+        from .demo import ensure_demo
+
+        print("zero-session-tui: preparing the demo database...", file=sys.stderr)
+        return [ensure_demo(), *options.databases]
+    return options.databases or [locations.default_database()]
+
 
 def main(argv: list[str] | None = None) -> int:
-    raise SystemExit("zero-session-tui: the app lands with issue 3")
+    options = parse_args(argv)
+    try:
+        paths = _databases(options)
+        catalog = Catalog.open(paths)
+    except SessionError as error:
+        hint = "" if options.databases or options.demo else " (try --demo, or --db PATH)"
+        print(f"zero-session-tui: {error}{hint}", file=sys.stderr)
+        return exit_codes.BAD_DATABASE
+    except OSError as error:
+        print(f"zero-session-tui: {error.strerror or error}", file=sys.stderr)
+        return exit_codes.BAD_DATABASE
+    try:
+        make_app(options, catalog).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        catalog.close()
+    return exit_codes.OK
 
 
 if __name__ == "__main__":

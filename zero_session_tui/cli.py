@@ -1,0 +1,106 @@
+"""The command line: what to open and how. No Textual import here (start-up speed)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__, exit_codes, locations
+
+__all__ = ["Options", "parse_args"]
+
+DESCRIPTION = """\
+Browse, replay and follow the session history the ZERO client records in SQLite.
+
+Databases are opened read-only: browsing never changes them. The only writes are explicit
+actions (the first-launch welcome is recorded as a milestone).
+
+Keys: arrows or j/k move, Enter opens a session or shows an event in full, Tab switches between
+the list and the replay, Home/End or g/G jump to the first/last event, t toggles clock times,
+ctrl+p lists every action, ? shows every key, q quits."""
+
+EPILOG = """\
+database location, first match wins:
+  --db PATH                  (repeatable: several partitions in one list)
+  $ZERO_SESSION_DB
+  $ZERO_HOME/state/sessions.db   (ZERO_HOME defaults to ~/.zero)
+
+exit status: 0 after quitting, 2 when a database cannot be opened (nothing is created or
+changed), 64 for a wrong command line.
+
+examples:
+  zero-session-tui --demo
+  zero-session-tui --db ~/.zero/state/sessions.db --session 01JD3X7Q9T1W8R2M4K6N0P5S7V#120"""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    databases: list[Path] = field(default_factory=list)
+    session: str | None = None
+    seq: int | None = None
+    demo: bool = False
+    welcome: bool = True
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(exit_codes.USAGE, f"{self.prog}: {message}\n")
+
+
+def _session_ref(value: str) -> tuple[str, int | None]:
+    ulid, _, seq = value.partition("#")
+    if not ulid:
+        raise argparse.ArgumentTypeError("give a session ULID, optionally with #SEQ")
+    if seq and not seq.isdigit():
+        raise argparse.ArgumentTypeError(f"{seq!r} is not an event seq (a positive number)")
+    return ulid, int(seq) if seq else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="zero-session-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--db",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help=f"a session database to browse (default: {locations.default_database()})",
+    )
+    parser.add_argument(
+        "--session",
+        type=_session_ref,
+        metavar="ULID[#SEQ]",
+        help="open straight at this session, and at event SEQ when given",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="build (once, in the cache directory) a demo database and browse it",
+    )
+    parser.add_argument(
+        "--no-welcome",
+        action="store_true",
+        help="do not show the first-launch welcome (and record nothing)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    args = build_parser().parse_args(argv)
+    session, seq = args.session if args.session else (None, None)
+    return Options(
+        databases=list(args.db or []),
+        session=session,
+        seq=seq,
+        demo=args.demo,
+        welcome=not args.no_welcome,
+    )

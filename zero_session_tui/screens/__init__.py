@@ -1,0 +1,1 @@
+"""Modal screens: help, welcome, one event in full."""

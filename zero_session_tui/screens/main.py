@@ -1,0 +1,61 @@
+"""The main screen: the session list above the replay pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from ..catalog import Catalog
+from ..widgets.replay import ReplayView
+from ..widgets.session_table import SessionTable
+
+__all__ = ["MainScreen"]
+
+
+class MainScreen(Screen[None]):
+    """Layout only; the app runs the workers and answers the widgets' messages."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "focus_next", "Switch pane"),
+        Binding("shift+tab", "focus_previous", "Switch pane", show=False),
+    ]
+
+    def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = tz
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="\u25c8")
+        with Vertical(id="main"):
+            yield SessionTable(
+                show_partition=self.catalog.multiple,
+                clock=self.clock,
+                tz=self.tz,
+                id="sessions",
+            )
+            yield ReplayView(self.catalog, self.tz, id="replay")
+        yield Footer()
+
+    class Ready(Message):
+        """The list and the replay pane are mounted: start loading."""
+
+    def on_mount(self) -> None:
+        self.post_message(self.Ready())
+
+    @property
+    def table(self) -> SessionTable:
+        return self.query_one(SessionTable)
+
+    @property
+    def replay(self) -> ReplayView:
+        return self.query_one(ReplayView)

@@ -1,0 +1,63 @@
+"""One event as one line of the replay pane: seq, time, kind, inert text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from store import StoredEvent
+
+from ..formatting import KIND_GLYPHS, UNKNOWN_GLYPH, clock_offset, local_time
+from ..sanitize import one_line
+
+__all__ = ["LineStyles", "render_event_line", "time_column_width"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineStyles:
+    base: Style
+    seq: Style
+    time: Style
+    kinds: dict[str, Style]
+    unknown: Style
+    cursor: Style
+
+
+def time_column_width(absolute: bool) -> int:
+    return 19 if absolute else 10
+
+
+def render_event_line(
+    event: StoredEvent,
+    *,
+    width: int,
+    seq_width: int,
+    origin: datetime | None,
+    absolute: bool,
+    tz: tzinfo | None,
+    styles: LineStyles,
+    console: Console,
+    is_cursor: bool,
+) -> Strip:
+    when = local_time(event.at, tz, seconds=True) if absolute else clock_offset(event.at, origin)
+    known = event.kind_is_known
+    label = event.kind.value if known else event.kind_label
+    glyph = KIND_GLYPHS[event.kind] if known else UNKNOWN_GLYPH
+    kind_style = styles.kinds[event.kind.value] if known else styles.unknown
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    line.append(f"{event.seq:>{seq_width}} ", styles.seq)
+    line.append(f"{when:>{time_column_width(absolute)}} ", styles.time)
+    line.append(f"{glyph} {one_line(label, 24)[0]:<11} ", kind_style)
+    # Read only what can be shown: a 10 MB event costs a line, not its size.
+    body, _ = one_line(event.text, max(64, width * 2))
+    line.append(body)
+    line.truncate(width, overflow="ellipsis", pad=True)
+    base = styles.base + styles.cursor if is_cursor else styles.base
+    segments = Segment.apply_style(line.render(console), base)
+    return Strip(segments, width).crop(0, width)

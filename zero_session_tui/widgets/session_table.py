@@ -1,0 +1,179 @@
+"""The session list: a DataTable filled a page at a time, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from ..catalog import SessionItem
+from ..formatting import duration, engine_label, local_time, short_ulid
+from ..messages import MoreSessionsWanted, SessionChosen, SessionHighlighted
+
+__all__ = ["LIVE_WINDOW", "SessionTable", "status_of"]
+
+LIVE_WINDOW = timedelta(minutes=5)
+"""A session with no end whose last event is this recent is "live"."""
+
+_PREFETCH_ROWS = 20
+
+
+def status_of(item: SessionItem, now: datetime) -> str:
+    """ "ended", "live" (no end, recent activity) or "open" (no end, quiet)."""
+    session = item.session
+    if session.ended_at is not None:
+        return "ended"
+    last = item.summary.last_event_at or session.started_at
+    if last is not None and now - last <= LIVE_WINDOW:
+        return "live"
+    return "open"
+
+
+class SessionTable(DataTable[Text]):
+    """Sessions, newest first; more rows load as the cursor nears the end."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", show=True),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "Top", show=False),
+        Binding("G", "scroll_bottom", "Bottom", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        show_partition: bool,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.show_partition = show_partition
+        self.clock = clock
+        self.tz = tz
+        self.items: list[SessionItem] = []
+        self.total: int | None = None
+        self.complete = False
+
+    def on_mount(self) -> None:
+        if self.show_partition:
+            self.add_column("db", key="db")
+        self.add_column("session", key="session")
+        self.add_column("started", key="started")
+        self.add_column("duration", key="duration")
+        self.add_column(Text("events", justify="right"), key="events")
+        self.add_column(Text("warn", justify="right"), key="warn")
+        self.add_column(Text("alert", justify="right"), key="alert")
+        self.add_column("cli", key="cli")
+        self.add_column("engine", key="engine")
+        self.add_column("fork of", key="fork")
+        self._update_title()
+
+    def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
+        now = self.clock()
+        theme = self.app.current_theme
+        for item in items:
+            self.add_row(
+                *self._cells(item, now, theme.warning, theme.error, theme.success),
+                key=self._row_key(item),
+            )
+            self.items.append(item)
+        self.complete = complete
+        self._update_title()
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+        self._update_title()
+
+    @staticmethod
+    def _row_key(item: SessionItem) -> str:
+        return f"{item.key.partition}:{item.key.session_id}"
+
+    def _cells(
+        self,
+        item: SessionItem,
+        now: datetime,
+        warn_colour: str | None,
+        alert_colour: str | None,
+        live_colour: str | None,
+    ) -> list[Text]:
+        session = item.session
+        summary = item.summary
+        status = status_of(item, now)
+        if status == "ended" and session.started_at and session.ended_at:
+            span = Text(duration(session.ended_at - session.started_at))
+        elif status == "live":
+            span = Text("\u25cf live", style=f"bold {live_colour or 'green'}")
+        else:
+            span = Text("open", style="italic")
+        cells = [
+            Text(short_ulid(session.ulid)),
+            Text(local_time(session.started_at, self.tz)),
+            span,
+            Text(f"{summary.event_count:,}", justify="right"),
+            Text(
+                f"{summary.warn_count:,}" if summary.warn_count else "\u00b7",
+                justify="right",
+                style=warn_colour or "yellow" if summary.warn_count else "dim",
+            ),
+            Text(
+                f"{summary.alert_count:,}" if summary.alert_count else "\u00b7",
+                justify="right",
+                style=f"bold {alert_colour or 'red'}" if summary.alert_count else "dim",
+            ),
+            Text(session.cli_version),
+            Text(engine_label(session.engine_base_url)),
+            Text(f"\u2442 {short_ulid(session.parent_ulid)}" if session.parent_ulid else ""),
+        ]
+        if self.show_partition:
+            cells.insert(0, Text(item.partition.label))
+        return cells
+
+    def _update_title(self) -> None:
+        loaded = len(self.items)
+        if self.total is None:
+            self.border_title = f"Sessions \u00b7 {loaded:,} loaded"
+        elif loaded >= self.total or self.complete:
+            self.border_title = f"Sessions \u00b7 {self.total:,}"
+        else:
+            self.border_title = f"Sessions \u00b7 {loaded:,} of {self.total:,} loaded"
+
+    def current_item(self) -> SessionItem | None:
+        if 0 <= self.cursor_row < len(self.items):
+            return self.items[self.cursor_row]
+        return None
+
+    def select_key(self, partition: int, session_id: int) -> bool:
+        """Move the cursor to a session if it is loaded."""
+        for row, item in enumerate(self.items):
+            if item.key.partition == partition and item.key.session_id == session_id:
+                self.move_cursor(row=row)
+                return True
+        return False
+
+    def _near_end(self) -> bool:
+        return not self.complete and self.cursor_row >= len(self.items) - _PREFETCH_ROWS
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        item = self.current_item()
+        if item is not None:
+            self.post_message(SessionHighlighted(item))
+        if self._near_end():
+            self.post_message(MoreSessionsWanted())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        item = self.current_item()
+        if item is not None:
+            self.post_message(SessionChosen(item))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if not self.complete and new >= self.max_scroll_y - _PREFETCH_ROWS:
+            self.post_message(MoreSessionsWanted())
