@@ -7,7 +7,8 @@ one line and exit status 2, never a traceback.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,13 +28,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_app(options: Options, catalog: Catalog) -> ZeroSessionApp:
-    """The app for ``options`` over an opened ``catalog`` (tests call this too)."""
+def make_app(
+    options: Options,
+    catalog: Catalog,
+    *,
+    clock: Callable[[], datetime] = _now,
+    tz: tzinfo | None = None,
+) -> ZeroSessionApp:
+    """The app for ``options`` over an opened ``catalog``. Tests call this with a fixed
+    ``clock`` and ``tz`` (None means the local time zone)."""
     from .app import ZeroSessionApp
 
     return ZeroSessionApp(
         catalog,
-        clock=_now,
+        clock=clock,
+        tz=tz,
         open_ulid=options.session,
         open_seq=options.seq,
         welcome=options.welcome,
