@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -82,6 +82,26 @@ def _like_pattern(needle: str) -> str:
     return f"%{escaped}%"
 
 
+_KNOWN_KINDS = tuple(kind.value for kind in EventKind)
+
+
+def _kind_filter(kinds: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
+    """An ``AND ...`` clause keeping events of ``kinds`` (unknown strings count as system)."""
+    if kinds is None:
+        return "", ()
+    wanted = tuple(sorted({str(kind) for kind in kinds}))
+    if not wanted:
+        return " AND 0", ()
+    marks = ", ".join("?" for _ in wanted)
+    clause = f" AND (e.kind IN ({marks})"
+    params: tuple[str, ...] = wanted
+    if "system" in wanted:
+        known = ", ".join("?" for _ in _KNOWN_KINDS)
+        clause += f" OR e.kind NOT IN ({known})"
+        params += _KNOWN_KINDS
+    return clause + ")", params
+
+
 def _limit(value: int) -> int:
     if value < 0:
         raise ValueError("limit must be >= 0")
@@ -127,13 +147,12 @@ class Store:
                 )
                 return cls(conn, db_path, read_only=False, write_refusal=refusal, clock=clock)
             schema.apply_schema(conn)
-            schema.check_schema(conn)
         except sqlite3.Error as exc:
             conn.close()
             raise from_sqlite(exc, db_path, "cannot prepare the schema of") from None
-        except SessionError:
+        except SessionError as exc:
             conn.close()
-            raise
+            raise type(exc)(f"{db_path}: {exc}") from None
         return cls(conn, db_path, read_only=False, clock=clock)
 
     @classmethod
@@ -384,12 +403,16 @@ class Store:
         row = self._row("SELECT MIN(seq), MAX(seq) FROM events WHERE session_id = ?", (session_id,))
         return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
 
-    def events_after(self, session_id: int, seq: int, limit: int) -> list[StoredEvent]:
-        """Up to ``limit`` events with a seq greater than ``seq``, in order."""
+    def events_after(
+        self, session_id: int, seq: int, limit: int, *, kinds: Collection[str] | None = None
+    ) -> list[StoredEvent]:
+        """Up to ``limit`` events with a seq greater than ``seq``, in order; only those of
+        ``kinds`` when given (see ``list_seqs``)."""
+        where, params = _kind_filter(kinds)
         rows = self._rows(
-            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq > ?"
+            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq > ?{where}"
             " ORDER BY e.seq LIMIT ?",
-            (session_id, seq, _limit(limit)),
+            (session_id, seq, *params, _limit(limit)),
         )
         return [_event(row) for row in rows]
 
@@ -411,6 +434,8 @@ class Store:
 
     def iter_events(self, session_id: int, page: int = 2_000) -> Iterator[StoredEvent]:
         """Every event of a session in order, read in keyset pages (no cursor held open)."""
+        if page < 1:
+            raise ValueError("page must be >= 1")  # a page of 0 would never advance
         after = 0
         while True:
             batch = self.events_after(session_id, after, page)
@@ -486,6 +511,40 @@ class Store:
             return conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
         return bool(self._write("delete a session", delete))
+
+    def list_seqs(self, session_id: int, kinds: Collection[str] | None = None) -> list[int]:
+        """Every seq of a session, in order; only events of ``kinds`` when given. Kinds are
+        stored strings; ``"system"`` also takes kinds this code does not know, as the Rust
+        client reads them as system."""
+        where, params = _kind_filter(kinds)
+        rows = self._rows(
+            f"SELECT e.seq FROM events e WHERE e.session_id = ?{where} ORDER BY e.seq",
+            (session_id, *params),
+        )
+        return [int(row[0]) for row in rows]
+
+    def search_sessions(self, needle: str, limit: int) -> list[SessionSummary]:
+        """Sessions whose ulid, CLI version or engine URL contains ``needle``, newest first."""
+        pattern = _like_pattern(needle)
+        rows = self._rows(
+            f"{_SUMMARY_SQL} WHERE s.ulid LIKE ? ESCAPE '\\' OR s.cli_version LIKE ? ESCAPE '\\'"
+            " OR s.engine_base_url LIKE ? ESCAPE '\\'"
+            " ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+            (pattern, pattern, pattern, _limit(limit)),
+            doing="searching",
+        )
+        return [_summary(row) for row in rows]
+
+    def seq_at_or_before(self, session_id: int, moment: datetime) -> int | None:
+        """The last seq of a session stamped at or before ``moment`` (where a fork left it).
+        Compares instants, so stamps written with any offset or precision work."""
+        target = moment.astimezone(UTC)
+        found: int | None = None
+        for event in self.iter_events(session_id):
+            if event.at is not None and event.at > target:
+                break
+            found = event.seq
+        return found
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: a cheap poll for live tail."""

@@ -13,13 +13,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
 from .errors import SerializationError, StoreIOError
 from .kinds import EventKind
 from .rows import SessionRow, StoredEvent
+from .timestamps import format_rfc3339
 
 __all__ = [
     "MIN_WRAP_DURATION",
@@ -31,6 +32,7 @@ __all__ = [
     "command_of",
     "generate",
     "should_wrap",
+    "write_atomically",
     "write_wrap",
 ]
 
@@ -84,8 +86,9 @@ class WrapReport:
 
 
 def _stamp(moment: datetime) -> str:
-    # chrono's serde form for DateTime<Utc>: RFC 3339 with a "Z".
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    # chrono's serde form for DateTime<Utc>: RFC 3339, SecondsFormat::AutoSi, with a "Z"
+    # (".123Z" for whole milliseconds, where isoformat() would write ".123000").
+    return format_rfc3339(moment).removesuffix("+00:00") + "Z"
 
 
 def command_of(prompt_text: str) -> str | None:
@@ -153,8 +156,12 @@ def write_wrap(report: WrapReport, directory: str | Path) -> Path:
     return write_atomically(target, payload)
 
 
-def write_atomically(target: Path, payload: bytes) -> Path:
-    """Write ``payload`` to ``target`` through a temp file in the same directory."""
+def write_atomically(target: Path, payload: bytes | Iterable[bytes]) -> Path:
+    """Write ``payload`` (bytes, or chunks of bytes produced as it goes) to ``target``
+    through a temp file in the same directory, fsynced, then renamed over ``target``.
+
+    Whatever fails (the disk, a read-only directory, the producer of the chunks), the temp
+    file is removed and ``target`` is left as it was."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -162,14 +169,17 @@ def write_atomically(target: Path, payload: bytes) -> Path:
         raise StoreIOError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(payload)
+            for chunk in [payload] if isinstance(payload, bytes) else payload:
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp_name, target)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise StoreIOError(
-            f"cannot write {target}: {exc.strerror or exc}; nothing was written"
-        ) from None
+        if isinstance(exc, OSError):
+            raise StoreIOError(
+                f"cannot write {target}: {exc.strerror or exc}; nothing was written"
+            ) from None
+        raise
     return target

@@ -46,6 +46,8 @@ def make_app(
         open_ulid=options.session,
         open_seq=options.seq,
         welcome=options.welcome,
+        live=options.live,
+        idle_cap=options.idle_cap,
     )
 
 

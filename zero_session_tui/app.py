@@ -1,7 +1,8 @@
 """The Textual app: a session list above a replay pane, everything from the keyboard.
 
 Database work runs in thread workers through the ``Catalog``; results reach widgets through
-``call_from_thread``; results for a session no longer wanted are dropped.
+``call_from_thread`` or messages; results for a session no longer wanted are dropped. Features
+are mixins: live tail (``app_live``) and the session tools (``app_tools``).
 """
 
 from __future__ import annotations
@@ -11,22 +12,25 @@ from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
 from store import milestones
 
-from .catalog import Catalog, SessionItem, SessionKey, SessionPager, describe
+from .app_live import LiveMixin
+from .app_tools import ToolsMixin
+from .catalog import Catalog, SessionItem, SessionKey, SessionPager
 from .messages import MoreSessionsWanted, SessionChosen, SessionHighlighted
+from .player import PlayState
 from .screens.event_detail import EventDetailScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.welcome import WelcomeScreen
 from .timeline import PAGE_SIZE, Timeline, read_shape
 from .widgets.replay import ReplayView
-from .widgets.session_table import SessionTable
+from .widgets.session_table import SessionTable, status_of
 
 __all__ = ["ZeroSessionApp"]
 
@@ -34,8 +38,8 @@ PREVIEW_DELAY = 0.12
 """Seconds the list cursor rests on a session before the replay pane previews it."""
 
 
-class ZeroSessionApp(App[None]):
-    """Browse and replay ZERO sessions."""
+class ZeroSessionApp(LiveMixin, ToolsMixin):
+    """Browse, replay and follow ZERO sessions."""
 
     CSS_PATH = "app.tcss"
     TITLE = "zero-session-tui"
@@ -55,58 +59,51 @@ class ZeroSessionApp(App[None]):
         open_ulid: str | None = None,
         open_seq: int | None = None,
         welcome: bool = True,
+        live: bool = True,
+        idle_cap: float = 2.0,
     ) -> None:
-        super().__init__()
-        self.catalog = catalog
-        self.clock = clock
-        self.tz = tz
+        super().__init__(catalog, clock=clock, tz=tz)
         self.open_ulid = open_ulid
         self.open_seq = open_seq
         self.welcome = welcome
+        self.follow_changes = live
+        self.idle_cap = idle_cap
         self.pager: SessionPager = catalog.pager()
-        self.shown_key: SessionKey | None = None
-        self.wanted_key: SessionKey | None = None
         self._preview_timer: Timer | None = None
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
 
-    # ---- layout ----------------------------------------------------------------------------
-
-    def get_default_screen(self) -> MainScreen:
-        self.main = MainScreen(self.catalog, self.clock, self.tz)
-        return self.main
-
-    @property
-    def table(self) -> SessionTable:
-        return self.main.table
-
-    @property
-    def replay(self) -> ReplayView:
-        return self.main.replay
-
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self.replay.show(None)
+        self.replay.play = PlayState(idle_cap=self.idle_cap)
         if self.open_ulid:
-            self._open_ulid(self.open_ulid, self.open_seq)
+            self._find_and_open(self.open_ulid, self.open_seq)
         else:
             self.table.focus()
         self._load_sessions(first=True)
         if self.welcome:
             self._check_welcome()
+        if self.follow_changes:
+            self.start_watching()
 
     # ---- session list ----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
     def _load_sessions(self, first: bool = False) -> None:
+        pager = self.pager
         try:
             total = self.catalog.total_sessions() if first else None
-            page = self.pager.next_page()
-            complete = self.pager.exhausted
+            page = pager.next_page()
+            complete = pager.exhausted
         except Exception as error:
-            self.call_from_thread(self._report, "Cannot list sessions", error)
+            self.call_from_thread(self.report, "Cannot list sessions", error)
             return
-        self.call_from_thread(self._sessions_loaded, page, complete, total)
+        self.call_from_thread(self._sessions_loaded, pager, page, complete, total)
 
-    def _sessions_loaded(self, page: list[SessionItem], complete: bool, total: int | None) -> None:
+    def _sessions_loaded(
+        self, pager: SessionPager, page: list[SessionItem], complete: bool, total: int | None
+    ) -> None:
+        if pager is not self.pager:
+            return  # reloaded since
         table = self.table
         if total is not None:
             table.set_total(total)
@@ -119,78 +116,93 @@ class ZeroSessionApp(App[None]):
             self._load_sessions()
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
-        if message.item.key in (self.wanted_key, self.shown_key):
-            return
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        item = message.item
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._open(item.key))
+        if message.item.key in (self.wanted_key, self.shown_key):
+            return
+        key = message.item.key
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self.open_session(key))
 
     def on_session_chosen(self, message: SessionChosen) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
         if message.item.key not in (self.wanted_key, self.shown_key):
-            self._open(message.item.key)
+            self.open_session(message.item.key)
         self.replay.focus()
 
     def action_reload(self) -> None:
+        self.reload_sessions()
+
+    def reload_sessions(self) -> None:
         self.pager = self.catalog.pager()
-        self.table.clear()
-        self.table.items.clear()
-        self.table.complete = False
+        table = self.table
+        table.clear()
+        table.items.clear()
+        table.complete = False
         self._load_sessions(first=True)
 
     # ---- replay ----------------------------------------------------------------------------
 
-    def _open(self, key: SessionKey, seq: int | None = None) -> None:
+    def open_session(self, key: SessionKey, seq: int | None = None) -> None:
         self.wanted_key = key
-        self._open_session(key, seq)
+        self._open_worker(key, seq, self.kinds)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_session(self, key: SessionKey, seq: int | None) -> None:
+    def _open_worker(self, key: SessionKey, seq: int | None, kinds: frozenset[str] | None) -> None:
         try:
             item = self.catalog.item(key)
             if item is None:
                 self.call_from_thread(self.notify, "That session no longer exists.", markup=False)
                 return
-            timeline = Timeline(key, item.session, read_shape(self.catalog, key))
+            shape = read_shape(self.catalog, key, kinds)
+            timeline = Timeline(key, item.session, shape, kinds)
             row = timeline.row_of_seq(seq) if seq is not None else None
             target = row if row is not None else max(0, timeline.count - 1)
             # Read what the first screen shows before showing it: no "loading" flash.
             page = target // PAGE_SIZE
             for wanted in {page, max(0, page - 1)}:
                 timeline.fetch_page(self.catalog, wanted)
+            counts = self.catalog.store(key.partition).kind_counts(key.session_id)
         except Exception as error:
-            self.call_from_thread(self._report, "Cannot open session", error)
+            self.call_from_thread(self.report, "Cannot open session", error)
             return
-        self.call_from_thread(self._session_opened, timeline, row, seq)
+        live = status_of(item, self.clock()) == "live"
+        self.call_from_thread(self._session_opened, timeline, row, seq, live, counts)
 
-    def _session_opened(self, timeline: Timeline, row: int | None, seq: int | None) -> None:
-        if timeline.key != self.wanted_key:
+    def _session_opened(
+        self,
+        timeline: Timeline,
+        row: int | None,
+        seq: int | None,
+        live: bool,
+        counts: dict[str, int],
+    ) -> None:
+        if timeline.key != self.wanted_key or timeline.kinds != self.kinds:
             return  # the user has moved on
         self.shown_key = timeline.key
-        self.replay.show(timeline, row)
-        if seq is not None and row is None:
-            self.notify(f"No event at seq {seq}; showing the end.", markup=False)
+        self.replay.show(timeline, row, live)
+        self.bar.set_counts(counts, self.kinds)
+        if seq is not None and row is None and timeline.count:
+            self.notify(f"No event at seq {seq} is shown; showing the end.", markup=False)
 
-    def _open_ulid(self, ulid: str, seq: int | None) -> None:
-        self._find_and_open(ulid, seq)
+    def on_replay_view_changed(self, message: ReplayView.Changed) -> None:
+        self.bar.show_view(message.view)
 
     @work(thread=True, group="open-ulid", exit_on_error=False)
     def _find_and_open(self, ulid: str, seq: int | None) -> None:
         try:
             item = self.catalog.find_ulid(ulid)
         except Exception as error:
-            self.call_from_thread(self._report, "Cannot look up session", error)
+            self.call_from_thread(self.report, "Cannot look up session", error)
             return
-        self.call_from_thread(self._found, ulid, item, seq)
+        self.call_from_thread(self._found_ulid, ulid, item, seq)
 
-    def _found(self, ulid: str, item: SessionItem | None, seq: int | None) -> None:
+    def _found_ulid(self, ulid: str, item: SessionItem | None, seq: int | None) -> None:
         if item is None:
             self.notify(f"No session {ulid} in these databases.", severity="error", markup=False)
             self.table.focus()
             return
-        self._open(item.key, seq)
+        self.open_session(item.key, seq)
         self.table.select_key(item.key.partition, item.key.session_id)
         self.replay.focus()
 
@@ -210,7 +222,7 @@ class ZeroSessionApp(App[None]):
         try:
             seen = self.catalog.store(0).get_milestone(milestones.WELCOME_SHOWN)
         except Exception as error:
-            self.call_from_thread(self._report, "Cannot read milestones", error)
+            self.call_from_thread(self.report, "Cannot read milestones", error)
             return
         if seen is None:
             self.call_from_thread(self.push_screen, WelcomeScreen(), self._welcome_done)
@@ -224,9 +236,9 @@ class ZeroSessionApp(App[None]):
             with self.catalog.writer(0) as store:
                 store.set_milestone(milestones.WELCOME_SHOWN, "true")
         except Exception as error:
-            self.call_from_thread(self._report, "Cannot record that the welcome was shown", error)
+            self.call_from_thread(self.report, "Cannot record that the welcome was shown", error)
 
-    # ---- help, palette, errors -----------------------------------------------------------
+    # ---- help, palette ---------------------------------------------------------------------
 
     def help_groups(self) -> list[tuple[str, list[BindingType]]]:
         return [
@@ -244,7 +256,6 @@ class ZeroSessionApp(App[None]):
                     *SessionTable.BINDINGS,
                     Binding("up,down", "", "Move"),
                     Binding("pageup,pagedown", "", "Page"),
-                    Binding("home,end", "", "First / last loaded"),
                 ],
             ),
             ("Replay", list(ReplayView.BINDINGS)),
@@ -257,21 +268,37 @@ class ZeroSessionApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
         replay = self.replay
-        yield SystemCommand("Keys", "Show every key binding", self.action_help)
-        yield SystemCommand("Sessions", "Move to the session list", self.table.focus)
-        yield SystemCommand("Replay", "Move to the replay pane", replay.focus)
-        yield SystemCommand("First event", "Jump to the session's first event", replay.action_first)
-        yield SystemCommand("Last event", "Jump to the session's last event", replay.action_last)
-        yield SystemCommand(
-            "Event in full", "Show the event under the cursor", replay.action_expand
-        )
-        yield SystemCommand(
-            "Toggle time",
-            "Offsets from the session start or clock times",
-            replay.action_toggle_time,
-        )
-        yield SystemCommand("Reload sessions", "Read the session list again", self.action_reload)
-
-    def _report(self, title: str, error: Exception) -> None:
-        self.notify(describe(error), title=title, severity="error", markup=False, timeout=8)
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("Keys", "Show every key binding", self.action_help),
+            ("Search", "Find sessions and events across every session", self.action_search),
+            ("Sessions", "Move to the session list", self.table.focus),
+            ("Replay", "Move to the replay pane", replay.focus),
+            ("Play / pause", "Replay the session with its real timing", replay.action_play),
+            ("First event", "Jump to the session's first event", replay.action_first),
+            ("Last event", "Jump to the last event and follow", replay.action_last),
+            ("Jump to seq", "Go to an event by its seq", lambda: replay.action_request("jump")),
+            (
+                "Find in session",
+                "Highlight and step through matches",
+                lambda: replay.action_request("find"),
+            ),
+            ("Event in full", "Show the event under the cursor", replay.action_expand),
+            ("Toggle time", "Offsets from the start or clock times", replay.action_toggle_time),
+            ("Wrap report", "Summary of this session (store.wrap)", self.action_wrap),
+            ("Export Markdown", "Write this session as Markdown", lambda: self.action_export("md")),
+            (
+                "Export JSON Lines",
+                "Write this session as JSON Lines",
+                lambda: self.action_export("jsonl"),
+            ),
+            ("Forks", "Parent and child sessions", self.action_forks),
+            ("Copy text", "Copy the event's text", lambda: replay.action_request("copy_text")),
+            ("Copy link", "Copy ulid#seq", lambda: replay.action_request("copy_link")),
+            ("Delete session", "Delete the highlighted session", self.action_delete),
+            ("Reload sessions", "Read the session list again", self.action_reload),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)

@@ -43,6 +43,8 @@ class Options:
     seq: int | None = None
     demo: bool = False
     welcome: bool = True
+    live: bool = True
+    idle_cap: float = 2.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not show the first-launch welcome (and record nothing)",
     )
+    parser.add_argument(
+        "--no-live",
+        action="store_true",
+        help="do not watch the databases for new events and sessions",
+    )
+    parser.add_argument(
+        "--idle-cap",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="timed replay: longest pause between two events (default 2)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -103,4 +117,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
         seq=seq,
         demo=args.demo,
         welcome=not args.no_welcome,
+        live=not args.no_live,
+        idle_cap=max(0.0, args.idle_cap),
     )

@@ -39,8 +39,16 @@ class TimelineShape:
         return self.seqs is None
 
 
-def read_shape(catalog: Catalog, key: SessionKey) -> TimelineShape:
+def read_shape(
+    catalog: Catalog, key: SessionKey, kinds: frozenset[str] | None = None
+) -> TimelineShape:
+    """The rows of a session: all its events, or only those of ``kinds``."""
     store = catalog.store(key.partition)
+    if kinds is not None:
+        seqs = array("q", store.list_seqs(key.session_id, kinds))
+        if not seqs:
+            return TimelineShape(0, 0, 0, seqs)
+        return TimelineShape(seqs[0], seqs[-1], len(seqs), seqs)
     bounds = store.seq_bounds(key.session_id)
     if bounds is None:
         return TimelineShape(0, 0, 0)
@@ -62,10 +70,17 @@ def read_shape(catalog: Catalog, key: SessionKey) -> TimelineShape:
 class Timeline:
     """Rows of one session; thread-safe (workers fill pages, the UI reads them)."""
 
-    def __init__(self, key: SessionKey, session: SessionRow, shape: TimelineShape) -> None:
+    def __init__(
+        self,
+        key: SessionKey,
+        session: SessionRow,
+        shape: TimelineShape,
+        kinds: frozenset[str] | None = None,
+    ) -> None:
         self.key = key
         self.session = session
         self.shape = shape
+        self.kinds = kinds
         self._pages: OrderedDict[int, list[StoredEvent]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -112,18 +127,20 @@ class Timeline:
             return
         rows = min(PAGE_SIZE, self.count - first_row)
         after = self.seq_of_row(first_row) - 1
-        events = catalog.store(self.key.partition).events_after(self.key.session_id, after, rows)
+        store = catalog.store(self.key.partition)
+        events = store.events_after(self.key.session_id, after, rows, kinds=self.kinds)
         with self._lock:
             self._pages[page] = events
             self._pages.move_to_end(page)
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
 
-    def grown(self, shape: TimelineShape) -> Timeline:
-        """The same session with more events: keeps the full pages already read."""
-        successor = Timeline(self.key, self.session, shape)
+    def grown(self, session: SessionRow, shape: TimelineShape) -> Timeline:
+        """The same session with more events (appended at the end): keeps the full pages
+        already read, since their rows do not move."""
+        successor = Timeline(self.key, session, shape, self.kinds)
         with self._lock:
             for page, events in self._pages.items():
-                if len(events) == PAGE_SIZE and shape.contiguous == self.shape.contiguous:
+                if len(events) == PAGE_SIZE:
                     successor._pages[page] = events
         return successor

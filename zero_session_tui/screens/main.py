@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header
 
 from ..catalog import Catalog
 from ..widgets.replay import ReplayView
+from ..widgets.replay_bar import ReplayBar
 from ..widgets.session_table import SessionTable
 
 __all__ = ["MainScreen"]
@@ -26,6 +27,12 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "focus_next", "Switch pane"),
         Binding("shift+tab", "focus_previous", "Switch pane", show=False),
+        Binding("slash", "app.search", "Search"),
+        Binding("w", "app.wrap", "Wrap"),
+        Binding("f", "app.forks", "Forks", show=False),
+        Binding("e", "app.export('md')", "Export Markdown", show=False),
+        Binding("E", "app.export('jsonl')", "Export JSON Lines", show=False),
+        Binding("d", "app.delete", "Delete session", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
@@ -44,6 +51,7 @@ class MainScreen(Screen[None]):
                 id="sessions",
             )
             yield ReplayView(self.catalog, self.tz, id="replay")
+            yield ReplayBar(id="replay-bar")
         yield Footer()
 
     class Ready(Message):
@@ -59,3 +67,7 @@ class MainScreen(Screen[None]):
     @property
     def replay(self) -> ReplayView:
         return self.query_one(ReplayView)
+
+    @property
+    def bar(self) -> ReplayBar:
+        return self.query_one(ReplayBar)

@@ -14,7 +14,7 @@ from textual.strip import Strip
 from store import StoredEvent
 
 from ..formatting import KIND_GLYPHS, UNKNOWN_GLYPH, clock_offset, local_time
-from ..sanitize import one_line
+from ..sanitize import inert, one_line
 
 __all__ = ["LineStyles", "render_event_line", "time_column_width"]
 
@@ -27,6 +27,7 @@ class LineStyles:
     kinds: dict[str, Style]
     unknown: Style
     cursor: Style
+    match: Style
 
 
 def time_column_width(absolute: bool) -> int:
@@ -44,6 +45,7 @@ def render_event_line(
     styles: LineStyles,
     console: Console,
     is_cursor: bool,
+    highlight: str | None = None,
 ) -> Strip:
     when = local_time(event.at, tz, seconds=True) if absolute else clock_offset(event.at, origin)
     known = event.kind_is_known
@@ -57,6 +59,8 @@ def render_event_line(
     # Read only what can be shown: a 10 MB event costs a line, not its size.
     body, _ = one_line(event.text, max(64, width * 2))
     line.append(body)
+    if highlight:
+        line.highlight_words([inert(highlight)], styles.match, case_sensitive=False)
     line.truncate(width, overflow="ellipsis", pad=True)
     base = styles.base + styles.cursor if is_cursor else styles.base
     segments = Segment.apply_style(line.render(console), base)

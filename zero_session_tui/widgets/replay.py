@@ -1,42 +1,54 @@
 """The replay pane: a session's events drawn with the Line API, only the rows on screen.
 
 Rows come from a ``Timeline`` (keyset pages read by thread workers), rendered lines from an LRU
-cache; memory and time follow the screen, not the session.
+cache; memory and time follow the screen, not the session. Timed replay hides the rows after
+the play head and reveals them with the session's own gaps (see ``player.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import tzinfo
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.style import Style
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import EventKind, StoredEvent
+from store import EventKind
 
 from ..catalog import Catalog, describe
+from ..player import PlayState
 from ..timeline import PAGE_SIZE, Timeline
 from .event_line import LineStyles, render_event_line
+from .replay_messages import ReplayMessages
 
 __all__ = ["ReplayView"]
 
 
-class ReplayView(ScrollView, can_focus=True):
-    """Scrolling replay of one session."""
+class Cancellable(Protocol):
+    def stop(self) -> object: ...
 
-    COMPONENT_CLASSES = {
+
+Scheduler = Callable[[float, Callable[[], None]], Cancellable]
+
+
+class ReplayView(ReplayMessages, ScrollView, can_focus=True):
+    """Scrolling, filterable, playable replay of one session."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "replay--seq",
         "replay--time",
         "replay--cursor",
         "replay--loading",
         "replay--unknown",
+        "replay--match",
         *(f"replay--{kind.value}" for kind in EventKind),
     }
 
@@ -46,49 +58,95 @@ class ReplayView(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "first", "Start"),
-        Binding("end,G", "last", "End"),
+        Binding("end,G", "last", "End / follow"),
         Binding("enter", "expand", "Full text"),
-        Binding("t", "toggle_time", "Time abs/rel"),
-        Binding("escape", "back", "Sessions", show=False),
+        Binding("space", "play", "Play/pause"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("minus", "speed(-1)", "Slower", show=False),
+        Binding("full_stop", "step(1)", "Step forward", show=False),
+        Binding("comma", "step(-1)", "Step back", show=False),
+        Binding("a", "auto_pause", "Auto-pause on warn/alert", show=False),
+        Binding("colon", "request('jump')", "Jump to seq", show=False),
+        Binding("slash", "request('find')", "Find"),
+        Binding("n", "find_next(1)", "Next match", show=False),
+        Binding("N", "find_next(-1)", "Previous match", show=False),
+        Binding("1", "toggle_kind('prompt')", "Prompts on/off", show=False),
+        Binding("2", "toggle_kind('command')", "Commands on/off", show=False),
+        Binding("3", "toggle_kind('system')", "System on/off", show=False),
+        Binding("4", "toggle_kind('warn')", "Warnings on/off", show=False),
+        Binding("5", "toggle_kind('alert')", "Alerts on/off", show=False),
+        Binding("6", "toggle_kind('mode_change')", "Mode changes on/off", show=False),
+        Binding("t", "toggle_time", "Time abs/rel", show=False),
+        Binding("c", "request('copy_text')", "Copy text", show=False),
+        Binding("y", "request('copy_link')", "Copy ulid#seq", show=False),
+        Binding("escape", "back", "Stop replay / sessions", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     absolute_time: reactive[bool] = reactive(False, init=False)
-
-    class Expand(Message):
-        """Show one event in full."""
-
-        def __init__(self, timeline: Timeline, event: StoredEvent) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.event = event
-
-    class Back(Message):
-        """Return to the session list."""
+    play: reactive[PlayState] = reactive(PlayState, init=False)
 
     def __init__(self, catalog: Catalog, tz: tzinfo | None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.catalog = catalog
         self.tz = tz
         self.timeline: Timeline | None = None
-        self._lines: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(1024)
+        self.live = False
+        self.play_head: int | None = None
+        self.highlight: str | None = None
+        self.scheduler: Scheduler = self.set_timer
+        self._timer: Cancellable | None = None
+        self._lines: LRUCache[tuple[int, int, bool, int, str | None], Strip] = LRUCache(1024)
         self._pending: set[int] = set()
 
-    # ---- showing a session ---------------------------------------------------------------
+    # ---- what is shown ---------------------------------------------------------------------
 
-    def show(self, timeline: Timeline | None, row: int | None = None) -> None:
+    @property
+    def rows(self) -> int:
+        """Rows on show: all of the timeline, or up to the play head during a replay."""
+        if self.timeline is None:
+            return 0
+        if self.play_head is not None:
+            return min(self.play_head + 1, self.timeline.count)
+        return self.timeline.count
+
+    @property
+    def following(self) -> bool:
+        return self.rows > 0 and self.cursor >= self.rows - 1
+
+    def show(self, timeline: Timeline | None, row: int | None = None, live: bool = False) -> None:
         """Replace what the pane shows; the cursor goes to ``row`` (default: the last event)."""
+        self._stop_timer()
+        self.play_head = None
+        self.set_reactive(ReplayView.play, PlayState(idle_cap=self.play.idle_cap))
         self.timeline = timeline
+        self.live = live
         self._lines.clear()
         self._pending.clear()
-        count = timeline.count if timeline else 0
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
-        target = (count - 1) if row is None else max(0, min(row, count - 1))
+        self._resize_virtual()
+        target = (self.rows - 1) if row is None else max(0, min(row, self.rows - 1))
         self.set_reactive(ReplayView.cursor, max(0, target))
         # The new virtual size reaches the scrollbars on the next refresh; scroll after it.
         self.call_after_refresh(self._scroll_cursor_into_view, row is not None)
-        self._update_title()
+        self._changed()
+
+    def grow(self, timeline: Timeline, live: bool) -> None:
+        """The shown session has more events (or ended): keep the place, follow the end."""
+        was_following = self.following and self.play_head is None
+        self.timeline = timeline
+        self.live = live
+        self._resize_virtual()
+        if was_following:
+            self.cursor = self.rows - 1
+        self._changed()
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.rows)
         self.refresh()
+
+    def _changed(self) -> None:
+        self._update_title()
+        self.post_message(self.Changed(self))
 
     def _update_title(self) -> None:
         timeline = self.timeline
@@ -96,14 +154,19 @@ class ReplayView(ScrollView, can_focus=True):
             self.border_title = "Replay"
             self.border_subtitle = ""
             return
-        self.border_title = f"Replay \u00b7 {timeline.session.ulid}"
-        if timeline.count:
+        marker = ""
+        if self.live:
+            marker = (
+                " \u00b7 \u25cf LIVE" if self.following else " \u00b7 LIVE paused (End follows)"
+            )
+        self.border_title = f"Replay \u00b7 {timeline.session.ulid}{marker}"
+        if self.rows:
             seq = timeline.seq_of_row(self.cursor)
             self.border_subtitle = (
                 f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events"
             )
         else:
-            self.border_subtitle = "no events"
+            self.border_subtitle = "no events" if timeline.kinds is None else "no events shown"
 
     # ---- Line API --------------------------------------------------------------------------
 
@@ -116,22 +179,22 @@ class ReplayView(ScrollView, can_focus=True):
             kinds={kind.value: get(f"replay--{kind.value}", partial=True) for kind in EventKind},
             unknown=get("replay--unknown", partial=True),
             cursor=get("replay--cursor", partial=True) if self.has_focus else Style(reverse=True),
+            match=get("replay--match", partial=True),
         )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         timeline = self.timeline
         row = self.scroll_offset.y + y
-        if timeline is None or row >= timeline.count:
+        if timeline is None or row >= self.rows:
             return Strip.blank(width, self.rich_style)
         event = timeline.cached(row)
         if event is None:
             self._want(row // PAGE_SIZE)
             loading = self.get_component_rich_style("replay--loading")
             return Strip.blank(width, self.rich_style).apply_style(loading)
-        is_cursor = row == self.cursor
-        cursor_state = (2 if self.has_focus else 1) if is_cursor else 0
-        key = (row, width, self.absolute_time, cursor_state)
+        cursor_state = (2 if self.has_focus else 1) if row == self.cursor else 0
+        key = (row, width, self.absolute_time, cursor_state, self.highlight)
         strip = self._lines.get(key)
         if strip is None:
             strip = render_event_line(
@@ -143,7 +206,8 @@ class ReplayView(ScrollView, can_focus=True):
                 tz=self.tz,
                 styles=self._styles(),
                 console=self.app.console,
-                is_cursor=is_cursor,
+                is_cursor=cursor_state > 0,
+                highlight=self.highlight,
             )
             self._lines[key] = strip
         return strip
@@ -174,15 +238,18 @@ class ReplayView(ScrollView, can_focus=True):
         if timeline is self.timeline:
             self.notify(message, title="Cannot read events", severity="error", markup=False)
 
-    # ---- cursor and keys -------------------------------------------------------------------
+    # ---- cursor ----------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
-        self._update_title()
+        self._changed()
         self.refresh()
 
     def watch_absolute_time(self) -> None:
         self.refresh()
+
+    def watch_play(self) -> None:
+        self._changed()
 
     def on_focus(self) -> None:
         self.refresh()
@@ -201,9 +268,8 @@ class ReplayView(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def _set_cursor(self, row: int) -> None:
-        if self.timeline is None or self.timeline.count == 0:
-            return
-        self.cursor = max(0, min(row, self.timeline.count - 1))
+        if self.rows:
+            self.cursor = max(0, min(row, self.rows - 1))
 
     def action_move(self, delta: int) -> None:
         self._set_cursor(self.cursor + delta)
@@ -216,33 +282,28 @@ class ReplayView(ScrollView, can_focus=True):
         self._set_cursor(0)
 
     def action_last(self) -> None:
-        if self.timeline is not None:
-            self._set_cursor(self.timeline.count - 1)
+        self._set_cursor(self.rows - 1)
 
     def action_toggle_time(self) -> None:
         self.absolute_time = not self.absolute_time
 
-    def action_expand(self) -> None:
-        timeline = self.timeline
-        if timeline is None or timeline.count == 0:
-            return
-        event = timeline.cached(self.cursor)
-        if event is not None:
-            self.post_message(self.Expand(timeline, event))
-
-    def action_back(self) -> None:
-        self.post_message(self.Back())
-
     def jump_to_seq(self, seq: int) -> bool:
-        """Put the cursor on ``seq`` (or the next event after it); False past the end."""
+        """Put the cursor on ``seq`` (or the next event shown after it); False past the end."""
         if self.timeline is None:
             return False
         row = self.timeline.row_of_seq(seq)
         if row is None:
             return False
+        if self.play_head is not None and row > self.play_head:
+            self.stop_replay()
         self._set_cursor(row)
         self._scroll_cursor_into_view(center=True)
         return True
+
+    def cursor_event_seq(self) -> int | None:
+        if self.timeline is None or not self.rows:
+            return None
+        return self.timeline.seq_of_row(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -250,6 +311,114 @@ class ReplayView(ScrollView, can_focus=True):
             self._set_cursor(self.scroll_offset.y + offset.y)
 
     def on_resize(self) -> None:
-        if self.timeline is not None:
-            self.virtual_size = Size(self.scrollable_content_region.width, self.timeline.count)
+        self._resize_virtual()
         self._lines.clear()
+
+    # ---- timed replay ----------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        if not self.timeline or not self.timeline.count:
+            return
+        if self.play_head is None:
+            at_end = self.cursor >= self.timeline.count - 1
+            self.play_head = 0 if at_end else self.cursor
+            self._resize_virtual()
+            self.cursor = self.play_head
+        self.play = self.play.toggled()
+        if self.play.playing:
+            self._schedule_next()
+        else:
+            self._stop_timer()
+
+    def action_speed(self, direction: int) -> None:
+        self.play = self.play.faster() if direction > 0 else self.play.slower()
+
+    def action_auto_pause(self) -> None:
+        self.play = replace(self.play, auto_pause=not self.play.auto_pause)
+
+    def action_step(self, delta: int) -> None:
+        if self.play_head is None:
+            self.action_move(delta)
+            return
+        self._stop_timer()
+        self.play = self.play.paused()
+        self._move_head(self.play_head + delta)
+
+    def stop_replay(self) -> None:
+        self._stop_timer()
+        self.play_head = None
+        self.play = self.play.paused()
+        self._resize_virtual()
+
+    def _move_head(self, row: int) -> None:
+        if self.timeline is None:
+            return
+        self.play_head = max(0, min(row, self.timeline.count - 1))
+        self._resize_virtual()
+        self.cursor = self.play_head
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _schedule_next(self) -> None:
+        self._stop_timer()
+        timeline, head = self.timeline, self.play_head
+        if timeline is None or head is None:
+            return
+        if head >= timeline.count - 1:
+            self.play = self.play.paused()
+            return
+        current, upcoming = timeline.cached(head), timeline.cached(head + 1)
+        if current is None or upcoming is None:
+            self._want((head + 1) // PAGE_SIZE)
+            self._timer = self.scheduler(0.05, self._schedule_next)
+            return
+        delay = self.play.delay(current.at, upcoming.at)
+        self._timer = self.scheduler(delay, self._advance)
+
+    def _advance(self) -> None:
+        self._timer = None
+        timeline, head = self.timeline, self.play_head
+        if not self.play.playing or timeline is None or head is None:
+            return
+        for _ in range(self.play.batch()):
+            if head >= timeline.count - 1:
+                break
+            event = timeline.cached(head + 1)
+            if event is None:
+                break
+            head += 1
+            if self.play.auto_pause and event.kind in (EventKind.WARN, EventKind.ALERT):
+                self.play = self.play.paused()
+                break
+        self._move_head(head)
+        if self.play.playing:
+            self._schedule_next()
+
+    # ---- requests to the app ---------------------------------------------------------------
+
+    def action_expand(self) -> None:
+        timeline = self.timeline
+        if timeline is None or not self.rows:
+            return
+        event = timeline.cached(self.cursor)
+        if event is not None:
+            self.post_message(self.Expand(timeline, event))
+
+    def action_back(self) -> None:
+        if self.play_head is not None:
+            self.stop_replay()
+        else:
+            self.post_message(self.Back())
+
+    def action_request(self, what: str) -> None:
+        self.post_message(self.Request(what))
+
+    def action_toggle_kind(self, kind: str) -> None:
+        self.post_message(self.KindToggled(kind))
+
+    def action_find_next(self, direction: int) -> None:
+        if self.highlight:
+            self.post_message(self.Find(self.highlight, forward=direction > 0))

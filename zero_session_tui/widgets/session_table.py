@@ -86,6 +86,27 @@ class SessionTable(DataTable[Text]):
         self.complete = complete
         self._update_title()
 
+    def update_item(self, item: SessionItem) -> None:
+        """New figures for a loaded session (a live one grew or ended)."""
+        for row, known in enumerate(self.items):
+            if known.key == item.key:
+                self.items[row] = item
+                theme = self.app.current_theme
+                cells = self._cells(item, self.clock(), theme.warning, theme.error, theme.success)
+                for column, cell in zip(self.columns, cells, strict=True):
+                    self.update_cell(self._row_key(item), column, cell)
+                return
+
+    def prepend_items(self, items: list[SessionItem]) -> None:
+        """New sessions go on top; the cursor stays on the session it was on."""
+        current = self.current_item()
+        existing = list(self.items)
+        self.clear()
+        self.items.clear()
+        self.add_items([*items, *existing], complete=self.complete)
+        if current is not None:
+            self.select_key(current.key.partition, current.key.session_id)
+
     def set_total(self, total: int) -> None:
         self.total = total
         self._update_title()

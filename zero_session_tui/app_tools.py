@@ -1,0 +1,271 @@
+"""What the user does to a session: find, jump, filter kinds, copy, wrap, export, forks, delete."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+
+from store import SessionError, milestones
+from store.wrap import generate, should_wrap, write_wrap
+
+from . import locations
+from .app_base import AppBase
+from .catalog import SessionKey
+from .export import export_jsonl, export_markdown
+from .screens.confirm import ConfirmScreen
+from .screens.forks import ForkNode, ForksScreen
+from .screens.prompt import PromptScreen
+from .screens.search import SearchResult, SearchScreen
+from .screens.wrap import WrapScreen
+from .widgets.replay import ReplayView
+
+__all__ = ["ToolsMixin"]
+
+ALL_KINDS = frozenset({"prompt", "command", "system", "warn", "alert", "mode_change"})
+MAX_FORK_NODES = 200
+
+
+class ToolsMixin(AppBase):
+    # ---- requests from the replay pane -----------------------------------------------------
+
+    def on_replay_view_request(self, message: ReplayView.Request) -> None:
+        handler = {
+            "jump": self._ask_jump,
+            "find": self._ask_find,
+            "copy_text": self._copy_text,
+            "copy_link": self._copy_link,
+        }.get(message.what)
+        if handler is not None:
+            handler()
+
+    def _ask_jump(self) -> None:
+        def jump(answer: str | None) -> None:
+            if not answer:
+                return
+            if not answer.strip().isdigit():
+                self.notify(f"{answer[:40]!r} is not a seq number.", severity="error", markup=False)
+            elif not self.replay.jump_to_seq(int(answer)):
+                self.notify(f"No event at or after seq {answer.strip()} here.", markup=False)
+
+        self.push_screen(PromptScreen("Jump to seq", placeholder="e.g. 1200"), jump)
+
+    def _ask_find(self) -> None:
+        def find(answer: str | None) -> None:
+            self.replay.highlight = answer or None
+            self.replay.refresh()
+            if answer:
+                self._find(answer, forward=True)
+
+        self.push_screen(
+            PromptScreen("Find in this session", value=self.replay.highlight or ""), find
+        )
+
+    def on_replay_view_find(self, message: ReplayView.Find) -> None:
+        self._find(message.needle, forward=message.forward)
+
+    def _find(self, needle: str, *, forward: bool) -> None:
+        timeline = self.replay.timeline
+        seq = self.replay.cursor_event_seq()
+        if timeline is not None and seq is not None:
+            self._find_worker(timeline.key, needle, seq, forward)
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def _find_worker(self, key: SessionKey, needle: str, seq: int, forward: bool) -> None:
+        try:
+            found = self.catalog.store(key.partition).find_event(
+                key.session_id, needle, seq, forward=forward
+            )
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot search", error)
+            return
+        self.call_from_thread(self._found_event, key, needle, found.seq if found else None)
+
+    def _found_event(self, key: SessionKey, needle: str, seq: int | None) -> None:
+        if key != self.shown_key:
+            return
+        if seq is None or not self.replay.jump_to_seq(seq):
+            self.notify(f"No more events containing {needle!r}.", markup=False)
+
+    def _copy_text(self) -> None:
+        timeline = self.replay.timeline
+        event = timeline.cached(self.replay.cursor) if timeline else None
+        if event is not None:
+            self.copy_to_clipboard(event.text)
+            self.notify(f"Copied the text of seq {event.seq} ({len(event.text):,} characters).")
+
+    def _copy_link(self) -> None:
+        timeline = self.replay.timeline
+        seq = self.replay.cursor_event_seq()
+        if timeline is not None and seq is not None:
+            link = f"{timeline.session.ulid}#{seq}"
+            self.copy_to_clipboard(link)
+            self.notify(f"Copied {link}", markup=False)
+
+    # ---- kind filters ----------------------------------------------------------------------
+
+    def on_replay_view_kind_toggled(self, message: ReplayView.KindToggled) -> None:
+        current = self.kinds if self.kinds is not None else ALL_KINDS
+        kinds = current ^ {message.kind}
+        self.kinds = None if kinds == ALL_KINDS else frozenset(kinds)
+        if self.shown_key is not None:
+            self.open_session(self.shown_key, self.replay.cursor_event_seq())
+
+    # ---- search across sessions ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def chosen(result: SearchResult | None) -> None:
+            if result is not None:
+                self.open_session(result.key, result.seq)
+                self.table.select_key(result.key.partition, result.key.session_id)
+                self.replay.focus()
+
+        self.push_screen(SearchScreen(self.catalog), chosen)
+
+    # ---- wrap ------------------------------------------------------------------------------
+
+    def action_wrap(self) -> None:
+        if self.shown_key is not None:
+            self._wrap_worker(self.shown_key)
+
+    @work(thread=True, exclusive=True, group="wrap", exit_on_error=False)
+    def _wrap_worker(self, key: SessionKey) -> None:
+        try:
+            store = self.catalog.store(key.partition)
+            session = store.get_session(key.session_id)
+            if session is None:
+                raise SessionError("the session no longer exists")
+            live = session.ended_at is None
+            ended_at = session.ended_at or self.clock()
+            report = generate(session, store.iter_events(key.session_id), ended_at)
+            qualifies = should_wrap(session, store.iter_events(key.session_id), ended_at)
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot compute the wrap", error)
+            return
+        self.call_from_thread(self.push_screen, WrapScreen(report, qualifies, live))
+
+    def on_wrap_screen_save(self, message: WrapScreen.Save) -> None:
+        key = self.shown_key
+        if key is not None:
+            self._save_wrap(key, message)
+
+    @work(thread=True, group="wrap-save", exit_on_error=False)
+    def _save_wrap(self, key: SessionKey, message: WrapScreen.Save) -> None:
+        try:
+            path = write_wrap(message.report, locations.wraps_dir())
+            with self.catalog.writer(key.partition) as store:
+                store.set_milestone(milestones.LAST_DAILY_WRAP_AT, self.clock().isoformat())
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot write the wrap", error)
+            return
+        self.call_from_thread(self.notify, f"Wrap written to {path}", markup=False)
+
+    # ---- export ----------------------------------------------------------------------------
+
+    def action_export(self, fmt: str) -> None:
+        if self.shown_key is not None:
+            self._export_worker(self.shown_key, fmt)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export_worker(self, key: SessionKey, fmt: str) -> None:
+        try:
+            store = self.catalog.store(key.partition)
+            session = store.get_session(key.session_id)
+            if session is None:
+                raise SessionError("the session no longer exists")
+            writer = export_markdown if fmt == "md" else export_jsonl
+            path = writer(store, session, locations.exports_dir())
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot export", error)
+            return
+        self.call_from_thread(self.notify, f"Exported to {path}", markup=False)
+
+    # ---- forks -----------------------------------------------------------------------------
+
+    def action_forks(self) -> None:
+        if self.shown_key is not None:
+            self._forks_worker(self.shown_key)
+
+    @work(thread=True, exclusive=True, group="forks", exit_on_error=False)
+    def _forks_worker(self, key: SessionKey) -> None:
+        try:
+            root = self._fork_tree(key)
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot read forks", error)
+            return
+        if root is None:
+            return
+
+        def chosen(result: SearchResult | None) -> None:
+            if result is not None:
+                self.open_session(result.key, result.seq)
+
+        self.call_from_thread(self.push_screen, ForksScreen(root, key), chosen)
+
+    def _fork_tree(self, key: SessionKey) -> ForkNode | None:
+        store = self.catalog.store(key.partition)
+        session = store.get_session(key.session_id)
+        if session is None:
+            return None
+        seen = {session.ulid}
+        top = session
+        while top.parent_ulid and top.parent_ulid not in seen and len(seen) < MAX_FORK_NODES:
+            parent = store.get_session_by_ulid(top.parent_ulid)
+            if parent is None:
+                break
+            seen.add(parent.ulid)
+            top = parent
+        root = ForkNode(SessionKey(key.partition, top.id), top)
+        queue, budget = [root], MAX_FORK_NODES
+        while queue and budget > 0:
+            node = queue.pop(0)
+            for child in store.children(node.session.ulid):
+                if budget <= 0 or child.ulid == node.session.ulid:
+                    break
+                budget -= 1
+                fork_seq = (
+                    store.seq_at_or_before(node.session.id, child.started_at)
+                    if child.started_at is not None
+                    else None
+                )
+                branch = ForkNode(SessionKey(key.partition, child.id), child, fork_seq)
+                node.children.append(branch)
+                queue.append(branch)
+        return root
+
+    # ---- delete ----------------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        item = self.table.current_item()
+        if item is None:
+            return
+        question = Text.assemble(
+            "Delete session ",
+            (item.session.ulid, "bold"),
+            f" and its {item.summary.event_count:,} events?\n",
+            "This cannot be undone.",
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._delete_worker(item.key)
+
+        self.push_screen(ConfirmScreen(question, "Delete"), answer)
+
+    @work(thread=True, group="delete", exit_on_error=False)
+    def _delete_worker(self, key: SessionKey) -> None:
+        try:
+            with self.catalog.writer(key.partition) as store:
+                deleted = store.delete_session(key.session_id)
+        except SessionError as error:
+            self.call_from_thread(self.report, "Cannot delete", error)
+            return
+        self.call_from_thread(self._deleted, key, deleted)
+
+    def _deleted(self, key: SessionKey, deleted: bool) -> None:
+        if key == self.shown_key:
+            self.shown_key = self.wanted_key = None
+            self.replay.show(None)
+        self.notify(
+            "Session deleted." if deleted else "The session was already gone.", markup=False
+        )
+        self.reload_sessions()

@@ -1,0 +1,153 @@
+"""Search every session: by ULID, CLI version or engine, and by event text.
+
+Results are sessions and ``session#seq`` hits; Enter opens the session at that event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..catalog import Catalog, SessionKey, describe
+from ..formatting import short_ulid
+from ..sanitize import one_line
+
+__all__ = ["SearchResult", "SearchScreen"]
+
+SESSION_HITS = 20
+EVENT_HITS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    key: SessionKey
+    seq: int | None
+
+
+class SearchScreen(ModalScreen[SearchResult | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self, catalog: Catalog, query: str = "") -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.initial = query
+        self.results: dict[str, SearchResult] = {}
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search"):
+            yield Input(
+                value=self.initial,
+                placeholder="ULID, version, engine, or text in any event",
+                id="search-input",
+            )
+            yield Static("", id="search-status", markup=False)
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        if self.initial:
+            self._search(self.initial)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value
+        self._debounce = self.set_timer(0.2, lambda: self._search(value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = 0
+
+    def action_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def _search(self, needle: str) -> None:
+        self.query_one("#search-status", Static).update("searching\u2026" if needle else "")
+        self._run(needle)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _run(self, needle: str) -> None:
+        options: list[Option | None] = []
+        results: dict[str, SearchResult] = {}
+        if needle.strip():
+            try:
+                self._collect(needle, options, results)
+            except Exception as error:
+                self.app.call_from_thread(self._show, needle, [], {}, describe(error))
+                return
+        self.app.call_from_thread(self._show, needle, options, results, None)
+
+    def _collect(
+        self, needle: str, options: list[Option | None], results: dict[str, SearchResult]
+    ) -> None:
+        label = self.catalog.multiple
+        for partition in self.catalog.partitions:
+            store = self.catalog.store(partition.index)
+            for summary in store.search_sessions(needle, SESSION_HITS):
+                ident = f"s{partition.index}:{summary.session.id}"
+                results[ident] = SearchResult(SessionKey(partition.index, summary.session.id), None)
+                line = Text(f"session  {summary.session.ulid}", style="bold")
+                line.append(f"  {summary.session.cli_version}  {summary.event_count:,} events")
+                if label:
+                    line.append(f"  [{partition.label}]", style="dim")
+                options.append(Option(line, id=ident))
+        for partition in self.catalog.partitions:
+            store = self.catalog.store(partition.index)
+            for hit in store.search_events(needle, limit=EVENT_HITS):
+                ident = f"e{partition.index}:{hit.event.id}"
+                key = SessionKey(partition.index, hit.event.session_id)
+                results[ident] = SearchResult(key, hit.event.seq)
+                text, _ = one_line(hit.event.text, 160)
+                line = Text(f"{short_ulid(hit.session_ulid)}#{hit.event.seq:<7} ", style="bold")
+                line.append(f"{hit.event.kind_label:<11} ", style="dim")
+                line.append(text)
+                line.highlight_words([needle], "reverse", case_sensitive=False)
+                options.append(Option(line, id=ident))
+
+    def _show(
+        self,
+        needle: str,
+        options: list[Option | None],
+        results: dict[str, SearchResult],
+        error: str | None,
+    ) -> None:
+        if needle != self.query_one(Input).value:
+            return  # typed on since
+        self.results = results
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options([option for option in options if option is not None])
+        status = self.query_one("#search-status", Static)
+        if error:
+            status.update(Text(error, style="bold red"))
+        elif needle.strip():
+            sessions = sum(1 for ident in results if ident.startswith("s"))
+            hits = len(results) - sessions
+            more = "+" if hits >= EVENT_HITS * len(self.catalog.partitions) else ""
+            status.update(f"{sessions} sessions, {hits}{more} events (newest first)")
+        else:
+            status.update("")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        ident = event.option.id
+        if ident is not None and ident in self.results:
+            self.dismiss(self.results[ident])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,72 @@
+"""One line under the replay pane: play state and progress, and the kind filters with counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from store import EventKind
+
+from ..formatting import KIND_GLYPHS, clock_offset
+from .replay import ReplayView
+
+__all__ = ["ReplayBar"]
+
+_ORDER = (
+    EventKind.PROMPT,
+    EventKind.COMMAND,
+    EventKind.SYSTEM,
+    EventKind.WARN,
+    EventKind.ALERT,
+    EventKind.MODE_CHANGE,
+)
+
+
+class ReplayBar(Static):
+    """Shows, never decides: the app feeds it the view and the kind counts."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        self.counts: dict[str, int] = {}
+        self.kinds: frozenset[str] | None = None
+        self._view: ReplayView | None = None
+
+    def set_counts(self, counts: dict[str, int], kinds: frozenset[str] | None) -> None:
+        self.counts = counts
+        self.kinds = kinds
+        self._render_bar()
+
+    def show_view(self, view: ReplayView) -> None:
+        self._view = view
+        self._render_bar()
+
+    def _render_bar(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        view = self._view
+        if view is not None and view.timeline is not None:
+            play = view.play
+            if view.play_head is not None:
+                state = "\u25b6" if play.playing else "\u2759\u2759"
+                timeline = view.timeline
+                event = timeline.cached(view.play_head)
+                when = clock_offset(event.at if event else None, timeline.origin)
+                line.append(f"{state} {play.speed_label} ", style="bold")
+                line.append(
+                    f"{timeline.seq_of_row(view.play_head):,} / {timeline.count:,} \u00b7 {when}"
+                )
+                if play.auto_pause:
+                    line.append(" \u00b7 auto-pause")
+                line.append("   ")
+            else:
+                line.append(f"space plays at {play.speed_label}   ", style="dim")
+        for number, kind in enumerate(_ORDER, start=1):
+            # Unknown stored kinds are read as system, as the Rust client reads them.
+            count = self.counts.get(kind.value, 0)
+            if kind is EventKind.SYSTEM:
+                known = {k.value for k in EventKind}
+                count += sum(n for k, n in self.counts.items() if k not in known)
+            on = self.kinds is None or kind.value in self.kinds
+            style = "" if on else "dim strike"
+            line.append(f"{number}", style="bold" if on else "dim")
+            line.append(f" {KIND_GLYPHS[kind]} {kind.value} {count:,}  ", style=style)
+        self.update(line)
