@@ -82,7 +82,15 @@ def recorded_migration_version(conn: sqlite3.Connection) -> int | None:
     if row is None:
         return None
     (version,) = conn.execute("SELECT MAX(version) FROM refinery_schema_history").fetchone()
-    return int(version) if version is not None else None
+    if version is None:
+        return None
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        # refinery declares ``version INT4``, which can hold text; never let that crash an open
+        raise MigrationError(
+            f"refinery_schema_history records an unreadable version {str(version)[:40]!r}"
+        ) from None
 
 
 def check_schema(conn: sqlite3.Connection) -> None:
@@ -108,7 +116,10 @@ def _leading_columns(conn: sqlite3.Connection, table: str) -> set[tuple[str, ...
 
 
 def apply_schema(conn: sqlite3.Connection) -> None:
-    """Create what is missing, in one transaction; running it again changes nothing."""
+    """Create what is missing, in one transaction; running it again changes nothing.
+
+    When the result still lacks what the store reads (a table of another shape), raise
+    ``MigrationError`` and roll back, so a database that is not ours is left untouched."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in TABLES_SQL.split(";"):
@@ -119,6 +130,7 @@ def apply_schema(conn: sqlite3.Connection) -> None:
             if any(cols[: len(columns)] == columns for cols in existing):
                 continue
             conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({', '.join(columns)})")
+        check_schema(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 __all__ = ["format_rfc3339", "now_rfc3339", "parse_rfc3339"]
 
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,  # chrono takes ASCII digits only; a bare \d also matches other scripts' digits
 )
 
 
@@ -51,7 +52,11 @@ def format_rfc3339(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: give an aware one")
     utc = moment.astimezone(UTC)
-    base = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    # Not strftime("%Y"): glibc does not pad years below 1000 to four digits; chrono does.
+    base = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    )
     micro = utc.microsecond
     if micro == 0:
         frac = ""
