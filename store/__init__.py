@@ -16,6 +16,7 @@ from .errors import (
     StoreIOError,
 )
 from .kinds import EventKind
+from .listing import SessionFilter
 from .rows import SearchHit, SessionRow, SessionSummary, StoredEvent
 from .store import Clock, Store
 from .timestamps import format_rfc3339, parse_rfc3339
@@ -27,6 +28,7 @@ __all__ = [
     "SearchHit",
     "SerializationError",
     "SessionError",
+    "SessionFilter",
     "SessionRow",
     "SessionSummary",
     "SqliteError",

@@ -14,9 +14,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import connection, schema
+from . import connection, listing, schema
 from .errors import MigrationError, SerializationError, SessionError, SqliteError, from_sqlite
 from .kinds import EventKind
+from .listing import SessionFilter
 from .rows import SearchHit, SessionRow, SessionSummary, StoredEvent
 from .timestamps import format_rfc3339, parse_rfc3339
 
@@ -370,8 +371,29 @@ class Store:
 
     # ---- what a browser needs ------------------------------------------------------------
 
-    def count_sessions(self) -> int:
-        return int(self._row("SELECT COUNT(*) FROM sessions")[0])
+    def count_sessions(self, where: SessionFilter | None = None) -> int:
+        """How many sessions there are (that pass ``where``)."""
+        clause, params = listing.where_clause(where or SessionFilter())
+        return int(self._row(f"SELECT COUNT(*) FROM sessions s{clause}", params)[0])
+
+    def query_summaries(
+        self,
+        limit: int,
+        offset: int = 0,
+        *,
+        where: SessionFilter | None = None,
+        sort: str = "started",
+        descending: bool = True,
+    ) -> list[SessionSummary]:
+        """A page of session summaries filtered by ``where`` and sorted by any column of the
+        list (``listing.SORT_KEYS``). Offset paging: for the default newest-first list use
+        the keyset ``list_summaries`` instead."""
+        clause, params = listing.where_clause(where or SessionFilter())
+        rows = self._rows(
+            f"{_SUMMARY_SQL}{clause}{listing.order_clause(sort, descending)} LIMIT ? OFFSET ?",
+            (*params, _limit(limit), max(0, offset)),
+        )
+        return [_summary(row) for row in rows]
 
     def list_summaries(
         self, limit: int, *, before: SessionRow | None = None
@@ -386,7 +408,12 @@ class Store:
             )
         else:
             row = self._row("SELECT started_at FROM sessions WHERE id = ?", (before.id,))
-            started = row[0] if row is not None else ""
+            if row is not None:
+                started = row[0]
+            elif before.started_at is not None:  # deleted meanwhile: page on from its time
+                started = format_rfc3339(before.started_at)
+            else:
+                started = ""
             rows = self._rows(
                 f"{_SUMMARY_SQL} WHERE (s.started_at, s.id) < (?, ?)"
                 " ORDER BY s.started_at DESC, s.id DESC LIMIT ?",

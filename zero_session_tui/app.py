@@ -8,7 +8,8 @@ are mixins: live tail (``app_live``) and the session tools (``app_tools``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from textual import work
@@ -17,20 +18,27 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from store import milestones
+from store import SessionFilter, milestones
 
 from .app_live import LiveMixin
 from .app_tools import ToolsMixin
-from .catalog import Catalog, SessionItem, SessionKey, SessionPager
-from .messages import MoreSessionsWanted, SessionChosen, SessionHighlighted
+from .catalog import Catalog, ListOrder, SessionItem, SessionKey, SessionPager
+from .messages import (
+    FilterRequested,
+    MoreSessionsWanted,
+    SessionChosen,
+    SessionHighlighted,
+    SortRequested,
+)
 from .player import PlayState
 from .screens.event_detail import EventDetailScreen
+from .screens.filter import FilterScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.welcome import WelcomeScreen
 from .timeline import PAGE_SIZE, Timeline, read_shape
 from .widgets.replay import ReplayView
-from .widgets.session_table import SessionTable, status_of
+from .widgets.session_table import LIVE_WINDOW, SessionTable, status_of
 
 __all__ = ["ZeroSessionApp"]
 
@@ -68,7 +76,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.welcome = welcome
         self.follow_changes = live
         self.idle_cap = idle_cap
-        self.pager: SessionPager = catalog.pager()
+        self.list_order = ListOrder()
+        self.pager: SessionPager = catalog.pager(order=self.list_order)
         self._preview_timer: Timer | None = None
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
 
@@ -91,7 +100,7 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def _load_sessions(self, first: bool = False) -> None:
         pager = self.pager
         try:
-            total = self.catalog.total_sessions() if first else None
+            total = pager.total() if first else None
             page = pager.next_page()
             complete = pager.exhausted
         except Exception as error:
@@ -133,8 +142,44 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def action_reload(self) -> None:
         self.reload_sessions()
 
+    def on_sort_requested(self, message: SortRequested) -> None:
+        self.list_order = replace(self.list_order, sort=message.key, descending=message.descending)
+        self.reload_sessions()
+
+    def on_filter_requested(self, message: FilterRequested) -> None:
+        def chosen(spec: SessionFilter | None) -> None:
+            if spec is not None:
+                self.list_order = replace(self.list_order, where=spec)
+                self.reload_sessions()
+
+        self.push_screen(FilterScreen(self.list_order.where, self.tz), chosen)
+
+    def _filter_note(self) -> str:
+        spec = self.list_order.where
+        parts = []
+        if spec.started_from or spec.started_before:
+            start = spec.started_from.astimezone(self.tz).date() if spec.started_from else ""
+            end = (
+                (spec.started_before - timedelta(days=1)).astimezone(self.tz).date()
+                if spec.started_before
+                else ""
+            )
+            parts.append(f"{start}..{end}")
+        if spec.cli_version:
+            parts.append(f"cli~{spec.cli_version}")
+        if spec.engine:
+            parts.append(f"engine~{spec.engine}")
+        if spec.status != "any":
+            parts.append(spec.status)
+        return ("filtered: " + " ".join(parts)) if parts else ""
+
     def reload_sessions(self) -> None:
-        self.pager = self.catalog.pager()
+        spec = self.list_order.where
+        if spec.status == "live" or spec.status == "open":
+            spec = replace(spec, active_since=self.clock() - LIVE_WINDOW)
+        self.list_order = replace(self.list_order, where=spec)
+        self.pager = self.catalog.pager(order=self.list_order)
+        self.table.show_order(self.list_order.sort, self.list_order.descending, self._filter_note())
         table = self.table
         table.clear()
         table.items.clear()

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from store import SessionError, SessionRow, SessionSummary, Store
+from store import SessionError, SessionFilter, SessionRow, SessionSummary, Store
 
-__all__ = ["Catalog", "Partition", "SessionItem", "SessionKey", "SessionPager"]
+__all__ = [
+    "Catalog",
+    "ListOrder",
+    "Partition",
+    "SessionItem",
+    "SessionKey",
+    "SessionPager",
+]
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
@@ -127,32 +135,102 @@ class Catalog:
                 return self.item(SessionKey(partition.index, row.id))
         return None
 
-    def pager(self, page_size: int = 100) -> SessionPager:
-        return SessionPager(self, page_size)
+    def pager(self, page_size: int = 100, order: ListOrder | None = None) -> SessionPager:
+        return SessionPager(self, page_size, order)
+
+
+@dataclass(frozen=True, slots=True)
+class ListOrder:
+    """How the session list is sorted and filtered (the default: newest first, everything)."""
+
+    sort: str = "started"
+    descending: bool = True
+    where: SessionFilter = field(default_factory=SessionFilter)
+
+    @property
+    def is_default(self) -> bool:
+        return self.sort == "started" and self.descending and self.where.is_empty
+
+
+def _merge_key(sort: str) -> Callable[[SessionItem], tuple[Any, ...]]:
+    """The same order as the SQL, for merging pages of several partitions."""
+
+    def key(item: SessionItem) -> tuple[Any, ...]:
+        session, summary = item.session, item.summary
+        started = session.started_at or _OLDEST
+        value: Any
+        if sort == "duration":
+            ended = session.ended_at
+            value = (ended - started).total_seconds() if ended and session.started_at else -1.0
+        elif sort in ("events", "warn", "alert"):
+            value = {
+                "events": summary.event_count,
+                "warn": summary.warn_count,
+                "alert": summary.alert_count,
+            }[sort]
+        elif sort == "last_event":
+            value = summary.last_event_at or _OLDEST
+        elif sort in ("session", "cli", "engine", "fork"):
+            value = {
+                "session": session.ulid,
+                "cli": session.cli_version,
+                "engine": session.engine_base_url or "",
+                "fork": session.parent_ulid or "",
+            }[sort]
+        else:
+            value = started
+        return (value, started)
+
+    return key
 
 
 class SessionPager:
-    """Pages of the session list, newest first, merged across partitions by start time.
+    """Pages of the session list, merged across partitions in the list's order.
 
-    Each partition is read with keyset pages; nothing is read twice and nothing is skipped.
-    Use from one thread at a time."""
+    The default order (newest first, no filter) reads each partition with keyset pages; any
+    other order uses offset pages. Nothing is read twice and nothing is skipped. Use from one
+    thread at a time."""
 
-    def __init__(self, catalog: Catalog, page_size: int) -> None:
+    def __init__(self, catalog: Catalog, page_size: int, order: ListOrder | None = None) -> None:
         self.catalog = catalog
         self.page_size = page_size
+        self.order = order or ListOrder()
         self._buffers: list[deque[SessionItem]] = [deque() for _ in catalog.partitions]
         self._last: list[SessionRow | None] = [None for _ in catalog.partitions]
+        self._offsets = [0 for _ in catalog.partitions]
         self._done = [False for _ in catalog.partitions]
+        self._key = _merge_key(self.order.sort)
 
     @property
     def exhausted(self) -> bool:
         return all(self._done) and not any(self._buffers)
 
+    def total(self) -> int:
+        where = self.order.where
+        return sum(
+            self.catalog.store(p.index).count_sessions(where) for p in self.catalog.partitions
+        )
+
+    def _fetch(self, index: int) -> list[SessionSummary]:
+        store = self.catalog.store(index)
+        order = self.order
+        if order.is_default:
+            return store.list_summaries(self.page_size, before=self._last[index])
+        rows = store.query_summaries(
+            self.page_size,
+            self._offsets[index],
+            where=order.where,
+            sort=order.sort,
+            descending=order.descending,
+        )
+        self._offsets[index] += len(rows)
+        return rows
+
     def _refill(self, index: int) -> None:
         if self._done[index] or self._buffers[index]:
             return
         partition = self.catalog.partitions[index]
-        rows = self.catalog.store(index).list_summaries(self.page_size, before=self._last[index])
+        rows = self._fetch(index)
         if len(rows) < self.page_size:
             self._done[index] = True
         if rows:
@@ -163,16 +241,14 @@ class SessionPager:
 
     def next_page(self) -> list[SessionItem]:
         page: list[SessionItem] = []
+        pick = max if self.order.descending else min
         while len(page) < self.page_size:
             for index in range(len(self._buffers)):
                 self._refill(index)
             heads = [(i, buf[0]) for i, buf in enumerate(self._buffers) if buf]
             if not heads:
                 break
-            index, _ = max(
-                heads,
-                key=lambda head: (head[1].session.started_at or _OLDEST, -head[0]),
-            )
+            index, _ = pick(heads, key=lambda head: (*self._key(head[1]), -head[0]))
             page.append(self._buffers[index].popleft())
         return page
 

@@ -8,7 +8,13 @@ from textual.message import Message
 
 from .catalog import SessionItem
 
-__all__ = ["MoreSessionsWanted", "SessionChosen", "SessionHighlighted"]
+__all__ = [
+    "FilterRequested",
+    "MoreSessionsWanted",
+    "SessionChosen",
+    "SessionHighlighted",
+    "SortRequested",
+]
 
 
 @dataclass
@@ -35,3 +41,16 @@ class MoreSessionsWanted(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, MoreSessionsWanted)
+
+
+@dataclass
+class SortRequested(Message):
+    """Sort the session list by ``key`` (a ``store.listing.SORT_KEYS`` name)."""
+
+    key: str
+    descending: bool
+
+
+@dataclass
+class FilterRequested(Message):
+    """Ask the user how to filter the session list."""

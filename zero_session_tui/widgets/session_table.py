@@ -7,12 +7,20 @@ from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from ..catalog import SessionItem
 from ..formatting import duration, engine_label, local_time, short_ulid
-from ..messages import MoreSessionsWanted, SessionChosen, SessionHighlighted
+from ..messages import (
+    FilterRequested,
+    MoreSessionsWanted,
+    SessionChosen,
+    SessionHighlighted,
+    SortRequested,
+)
+from ..sanitize import one_line
 
 __all__ = ["LIVE_WINDOW", "SessionTable", "status_of"]
 
@@ -33,6 +41,11 @@ def status_of(item: SessionItem, now: datetime) -> str:
     return "open"
 
 
+def _inert(value: str) -> str:
+    """Database text for one cell: controls and invisible characters made visible."""
+    return one_line(value, 256)[0]
+
+
 class SessionTable(DataTable[Text]):
     """Sessions, newest first; more rows load as the cursor nears the end."""
 
@@ -42,7 +55,26 @@ class SessionTable(DataTable[Text]):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "scroll_top", "Top", show=False),
         Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("s", "sort(1)", "Sort by next column", show=False),
+        Binding("S", "sort(0)", "Reverse the sort", show=False),
+        Binding("F", "filter", "Filter", show=False),
     ]
+
+    SORTABLE: ClassVar[tuple[str, ...]] = (
+        "started",
+        "duration",
+        "events",
+        "warn",
+        "alert",
+        "last_event",
+        "session",
+        "cli",
+        "engine",
+        "fork",
+    )
+    sort_key = "started"
+    descending = True
+    filter_note = ""
 
     def __init__(
         self,
@@ -72,7 +104,18 @@ class SessionTable(DataTable[Text]):
         self.add_column("cli", key="cli")
         self.add_column("engine", key="engine")
         self.add_column("fork of", key="fork")
+        self.add_column("last event", key="last_event")
         self._update_title()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        pending = self._require_update_dimensions or bool(self._updated_cells)
+        await super()._on_idle(event)
+        if pending:
+            # Textual 8.2 measures new rows when idle but keeps lines it rendered before that
+            # in caches keyed without the column widths: a later focus change (a modal) then
+            # shows every cell cut to its header's width. Drop those lines.
+            self._clear_caches()
+            self.refresh()
 
     def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
         now = self.clock()
@@ -133,36 +176,69 @@ class SessionTable(DataTable[Text]):
         else:
             span = Text("open", style="italic")
         cells = [
-            Text(short_ulid(session.ulid)),
+            Text(_inert(short_ulid(session.ulid))),
             Text(local_time(session.started_at, self.tz)),
             span,
             Text(f"{summary.event_count:,}", justify="right"),
             Text(
                 f"{summary.warn_count:,}" if summary.warn_count else "\u00b7",
                 justify="right",
-                style=warn_colour or "yellow" if summary.warn_count else "dim",
+                style=(warn_colour or "yellow") if summary.warn_count else "dim",
             ),
             Text(
                 f"{summary.alert_count:,}" if summary.alert_count else "\u00b7",
                 justify="right",
                 style=f"bold {alert_colour or 'red'}" if summary.alert_count else "dim",
             ),
-            Text(session.cli_version),
-            Text(engine_label(session.engine_base_url)),
-            Text(f"\u2442 {short_ulid(session.parent_ulid)}" if session.parent_ulid else ""),
+            Text(_inert(session.cli_version)),
+            Text(_inert(engine_label(session.engine_base_url))),
+            Text(
+                f"\u2442 {_inert(short_ulid(session.parent_ulid))}" if session.parent_ulid else ""
+            ),
+            Text(local_time(summary.last_event_at, self.tz) if summary.event_count else ""),
         ]
         if self.show_partition:
-            cells.insert(0, Text(item.partition.label))
+            cells.insert(0, Text(_inert(item.partition.label)))
         return cells
 
     def _update_title(self) -> None:
         loaded = len(self.items)
         if self.total is None:
-            self.border_title = f"Sessions \u00b7 {loaded:,} loaded"
+            title = f"Sessions \u00b7 {loaded:,} loaded"
         elif loaded >= self.total or self.complete:
-            self.border_title = f"Sessions \u00b7 {self.total:,}"
+            title = f"Sessions \u00b7 {self.total:,}"
         else:
-            self.border_title = f"Sessions \u00b7 {loaded:,} of {self.total:,} loaded"
+            title = f"Sessions \u00b7 {loaded:,} of {self.total:,} loaded"
+        if (self.sort_key, self.descending) != ("started", True):
+            arrow = "\u2193" if self.descending else "\u2191"
+            title += f" \u00b7 by {self.sort_key.replace('_', ' ')} {arrow}"
+        if self.filter_note:
+            title += f" \u00b7 {self.filter_note}"
+        self.border_title = title
+
+    def show_order(self, sort_key: str, descending: bool, filter_note: str) -> None:
+        self.sort_key, self.descending, self.filter_note = sort_key, descending, filter_note
+        self._update_title()
+
+    def action_sort(self, step: int) -> None:
+        if step:
+            index = self.SORTABLE.index(self.sort_key) if self.sort_key in self.SORTABLE else -1
+            key, descending = self.SORTABLE[(index + 1) % len(self.SORTABLE)], True
+        else:
+            key, descending = self.sort_key, not self.descending
+        self.post_message(SortRequested(key, descending))
+
+    def action_filter(self) -> None:
+        self.post_message(FilterRequested())
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        column = str(event.column_key.value)
+        key = {"db": "started", "started": "started"}.get(column, column)
+        if key not in self.SORTABLE:
+            return
+        descending = not self.descending if key == self.sort_key else True
+        self.post_message(SortRequested(key, descending))
 
     def current_item(self) -> SessionItem | None:
         if 0 <= self.cursor_row < len(self.items):
