@@ -6,6 +6,7 @@ garbage file or a database of another program gets one clear ``SessionError``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -22,6 +23,9 @@ __all__ = [
     "connect_reader",
     "connect_writer",
     "in_write_transaction",
+    "remove_new_side_files",
+    "side_files",
+    "use_wal",
 ]
 
 BUSY_TIMEOUT_MS: Final = 5_000
@@ -112,12 +116,30 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         raise from_sqlite(exc, path, "cannot open") from None
     try:
         _prepare(conn)
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.Error as exc:
         conn.close()
         raise from_sqlite(exc, path, "cannot open") from None
     return conn
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """The Rust client's journal settings. A write in itself (the header changes when a
+    rollback-journal database turns WAL): call only once the database may be written."""
+    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def side_files(path: Path) -> set[Path]:
+    """The ``-wal`` and ``-shm`` files beside ``path`` that exist now."""
+    return {p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()}
+
+
+def remove_new_side_files(path: Path, before: set[Path]) -> None:
+    """After a failed read-only open: remove the ``-wal``/``-shm`` files SQLite created for
+    a file that turned out unreadable, so a refused database is left as it was found."""
+    for side in side_files(path) - before:
+        with contextlib.suppress(OSError):
+            side.unlink()
 
 
 def connect_memory() -> sqlite3.Connection:

@@ -147,6 +147,7 @@ class Store:
                     "it can be read but not written; upgrade zero-session-tui"
                 )
                 return cls(conn, db_path, read_only=False, write_refusal=refusal, clock=clock)
+            connection.use_wal(conn)
             schema.apply_schema(conn)
         except sqlite3.Error as exc:
             conn.close()
@@ -159,6 +160,7 @@ class Store:
     @classmethod
     def open_in_memory(cls, *, clock: Clock = _utc_now) -> Self:
         conn = connection.connect_memory()
+        connection.use_wal(conn)
         schema.apply_schema(conn)
         return cls(conn, None, read_only=False, clock=clock)
 
@@ -168,15 +170,22 @@ class Store:
         while another process writes. A missing file, a directory, a non-database or a database
         of another program raises ``SessionError``."""
         db_path = Path(path).expanduser()
-        conn = connection.connect_reader(db_path)
+        before = connection.side_files(db_path)
+        try:
+            conn = connection.connect_reader(db_path)
+        except SessionError:
+            connection.remove_new_side_files(db_path, before)
+            raise
         try:
             schema.check_schema(conn)
             version = schema.recorded_migration_version(conn)
         except sqlite3.Error as exc:
             conn.close()
+            connection.remove_new_side_files(db_path, before)
             raise from_sqlite(exc, db_path, "cannot read") from None
         except SessionError as exc:
             conn.close()
+            connection.remove_new_side_files(db_path, before)
             raise type(exc)(f"{db_path}: {exc}") from None
         refusal = f"{db_path} is open read-only"
         if version is not None and version > schema.KNOWN_MIGRATION_VERSION:
@@ -427,8 +436,13 @@ class Store:
 
     def seq_bounds(self, session_id: int) -> tuple[int, int] | None:
         """(first seq, last seq) of a session, or None when it has no events."""
-        row = self._row("SELECT MIN(seq), MAX(seq) FROM events WHERE session_id = ?", (session_id,))
-        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+        # Two statements: SQLite answers a lone MIN or MAX with one index seek, but scans the
+        # session's whole index range for both in one SELECT (41 ms on 200,000 events).
+        first = self._row("SELECT MIN(seq) FROM events WHERE session_id = ?", (session_id,))
+        last = self._row("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,))
+        if first is None or first[0] is None or last is None or last[0] is None:
+            return None
+        return int(first[0]), int(last[0])
 
     def events_after(
         self, session_id: int, seq: int, limit: int, *, kinds: Collection[str] | None = None
@@ -507,15 +521,23 @@ class Store:
         return [SearchHit(session_ulid=row[6], event=_event(row)) for row in rows]
 
     def find_event(
-        self, session_id: int, needle: str, from_seq: int, *, forward: bool = True
+        self,
+        session_id: int,
+        needle: str,
+        from_seq: int,
+        *,
+        forward: bool = True,
+        kinds: Collection[str] | None = None,
     ) -> StoredEvent | None:
         """The next (or previous) event after (before) ``from_seq`` whose text contains
-        ``needle``; for find-in-session with n / N."""
+        ``needle``, among events of ``kinds`` when given (see ``list_seqs``); for
+        find-in-session with n / N."""
         op, order = (">", "ASC") if forward else ("<", "DESC")
+        where, params = _kind_filter(kinds)
         row = self._row(
             f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq {op} ?"
-            f" AND e.text LIKE ? ESCAPE '\\' ORDER BY e.seq {order} LIMIT 1",
-            (session_id, from_seq, _like_pattern(needle)),
+            f" AND e.text LIKE ? ESCAPE '\\'{where} ORDER BY e.seq {order} LIMIT 1",
+            (session_id, from_seq, _like_pattern(needle), *params),
             doing="searching",
         )
         return _event(row) if row is not None else None

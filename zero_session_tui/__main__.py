@@ -17,6 +17,7 @@ from store import SessionError
 from . import exit_codes, locations
 from .catalog import Catalog
 from .cli import Options, parse_args
+from .warmup import Warmup
 
 if TYPE_CHECKING:
     from .app import ZeroSessionApp
@@ -34,9 +35,19 @@ def make_app(
     *,
     clock: Callable[[], datetime] = _now,
     tz: tzinfo | None = None,
+    warm: bool = False,
 ) -> ZeroSessionApp:
     """The app for ``options`` over an opened ``catalog``. Tests call this with a fixed
-    ``clock`` and ``tz`` (None means the local time zone)."""
+    ``clock`` and ``tz`` (None means the local time zone).
+
+    With ``warm``, the database work of the first screen starts on a thread before Textual
+    is imported (see ``warmup.py``)."""
+    pager = catalog.pager()
+    warmup = (
+        Warmup.start(catalog, pager, ulid=options.session, seq=options.seq, clock=clock)
+        if warm
+        else None
+    )
     from .app import ZeroSessionApp
 
     return ZeroSessionApp(
@@ -48,6 +59,8 @@ def make_app(
         welcome=options.welcome,
         live=options.live,
         idle_cap=options.idle_cap,
+        pager=pager,
+        warm=warmup,
     )
 
 
@@ -73,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zero-session-tui: {error.strerror or error}", file=sys.stderr)
         return exit_codes.BAD_DATABASE
     try:
-        make_app(options, catalog).run()
+        make_app(options, catalog, warm=True).run()
     except KeyboardInterrupt:
         pass
     finally:

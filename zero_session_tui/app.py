@@ -31,14 +31,11 @@ from .messages import (
     SortRequested,
 )
 from .player import PlayState
-from .screens.event_detail import EventDetailScreen
-from .screens.filter import FilterScreen
-from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .screens.welcome import WelcomeScreen
-from .timeline import PAGE_SIZE, Timeline, read_shape
+from .timeline import Opened, Timeline, TimelineShape, open_timeline, verify_shape
+from .warmup import Found, Warmup, find_and_open
 from .widgets.replay import ReplayView
-from .widgets.session_table import LIVE_WINDOW, SessionTable, status_of
+from .widgets.session_table import LIVE_WINDOW, SessionTable
 
 __all__ = ["ZeroSessionApp"]
 
@@ -69,6 +66,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         welcome: bool = True,
         live: bool = True,
         idle_cap: float = 2.0,
+        pager: SessionPager | None = None,
+        warm: Warmup | None = None,
     ) -> None:
         super().__init__(catalog, clock=clock, tz=tz)
         self.open_ulid = open_ulid
@@ -77,7 +76,10 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.follow_changes = live
         self.idle_cap = idle_cap
         self.list_order = ListOrder()
-        self.pager: SessionPager = catalog.pager(order=self.list_order)
+        self.pager: SessionPager = pager or catalog.pager(order=self.list_order)
+        self.warm = warm
+        self.ulid_pending = False
+        self.warm_pager = self.pager
         self._preview_timer: Timer | None = None
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
 
@@ -85,6 +87,7 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
         if self.open_ulid:
+            self.ulid_pending = True
             self._find_and_open(self.open_ulid, self.open_seq)
         else:
             self.table.focus()
@@ -100,9 +103,13 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def _load_sessions(self, first: bool = False) -> None:
         pager = self.pager
         try:
-            total = pager.total() if first else None
-            page = pager.next_page()
-            complete = pager.exhausted
+            if first and self.warm is not None and pager is self.warm_pager:
+                page, complete, total_found = self.warm.first_page.result()
+                total: int | None = total_found
+            else:
+                total = pager.total() if first else None
+                page = pager.next_page()
+                complete = pager.exhausted
         except Exception as error:
             self.call_from_thread(self.report, "Cannot list sessions", error)
             return
@@ -125,6 +132,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
             self._load_sessions()
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
+        if self.ulid_pending:
+            return  # --session ULID is being opened: no preview of the first row meanwhile
         if self._preview_timer is not None:
             self._preview_timer.stop()
         if message.item.key in (self.wanted_key, self.shown_key):
@@ -147,6 +156,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.reload_sessions()
 
     def on_filter_requested(self, message: FilterRequested) -> None:
+        from .screens.filter import FilterScreen
+
         def chosen(spec: SessionFilter | None) -> None:
             if spec is not None:
                 self.list_order = replace(self.list_order, where=spec)
@@ -189,46 +200,64 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     # ---- replay ----------------------------------------------------------------------------
 
     def open_session(self, key: SessionKey, seq: int | None = None) -> None:
+        # A preview still pending (e.g. the list loaded before --session ULID#SEQ was found)
+        # would reopen the session at its end, losing the event asked for.
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
         self.wanted_key = key
         self._open_worker(key, seq, self.kinds)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_worker(self, key: SessionKey, seq: int | None, kinds: frozenset[str] | None) -> None:
         try:
-            item = self.catalog.item(key)
-            if item is None:
+            session = self.catalog.store(key.partition).get_session(key.session_id)
+            if session is None:
                 self.call_from_thread(self.notify, "That session no longer exists.", markup=False)
                 return
-            shape = read_shape(self.catalog, key, kinds)
-            timeline = Timeline(key, item.session, shape, kinds)
-            row = timeline.row_of_seq(seq) if seq is not None else None
-            target = row if row is not None else max(0, timeline.count - 1)
-            # Read what the first screen shows before showing it: no "loading" flash.
-            page = target // PAGE_SIZE
-            for wanted in {page, max(0, page - 1)}:
-                timeline.fetch_page(self.catalog, wanted)
-            counts = self.catalog.store(key.partition).kind_counts(key.session_id)
+            opened = open_timeline(
+                self.catalog, key, session, seq, kinds, self.clock(), LIVE_WINDOW
+            )
         except Exception as error:
             self.call_from_thread(self.report, "Cannot open session", error)
             return
-        live = status_of(item, self.clock()) == "live"
-        self.call_from_thread(self._session_opened, timeline, row, seq, live, counts)
+        self.call_from_thread(self._session_opened, opened, seq)
+        self._check_opened(opened)
 
-    def _session_opened(
-        self,
-        timeline: Timeline,
-        row: int | None,
-        seq: int | None,
-        live: bool,
-        counts: dict[str, int],
-    ) -> None:
+    def _check_opened(self, opened: Opened) -> None:
+        """After the first screen: the exact count, and the counts of each kind (both cost
+        the session's size, so they never delay what the user sees first)."""
+        timeline = opened.timeline
+        try:
+            shape = verify_shape(self.catalog, timeline.key, timeline.shape)
+            counts = self.catalog.store(timeline.key.partition).kind_counts(timeline.key.session_id)
+        except Exception as error:
+            self.call_from_thread(self.report, "Cannot read the session", error)
+            return
+        self.call_from_thread(self._session_checked, timeline, shape, counts)
+
+    def _session_opened(self, opened: Opened, seq: int | None) -> None:
+        timeline = opened.timeline
         if timeline.key != self.wanted_key or timeline.kinds != self.kinds:
             return  # the user has moved on
         self.shown_key = timeline.key
-        self.replay.show(timeline, row, live)
-        self.bar.set_counts(counts, self.kinds)
-        if seq is not None and row is None and timeline.count:
+        self.replay.show(timeline, opened.row, opened.live)
+        if seq is not None and opened.row is None and timeline.count:
             self.notify(f"No event at seq {seq} is shown; showing the end.", markup=False)
+
+    def _session_checked(
+        self, timeline: Timeline, shape: TimelineShape, counts: dict[str, int]
+    ) -> None:
+        if self.replay.timeline is not timeline:
+            return
+        if shape != timeline.shape:
+            checked = timeline.checked(shape)
+            if checked.count == timeline.count and shape.contiguous:
+                self.replay.timeline = checked
+            else:  # seqs have gaps: rows moved; keep the cursor on its event
+                seq = self.replay.cursor_event_seq()
+                row = checked.row_of_seq(seq) if seq is not None else None
+                self.replay.show(checked, row, self.replay.live)
+        self.bar.set_counts(counts, self.kinds)
 
     def on_replay_view_changed(self, message: ReplayView.Changed) -> None:
         self.bar.show_view(message.view)
@@ -236,22 +265,40 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     @work(thread=True, group="open-ulid", exit_on_error=False)
     def _find_and_open(self, ulid: str, seq: int | None) -> None:
         try:
-            item = self.catalog.find_ulid(ulid)
+            if self.warm is not None and self.warm.session is not None:
+                found = self.warm.session.result()
+            else:
+                found = find_and_open(self.catalog, ulid, seq, self.clock())
         except Exception as error:
-            self.call_from_thread(self.report, "Cannot look up session", error)
+            self.call_from_thread(self.report, "Cannot open the session", error)
             return
-        self.call_from_thread(self._found_ulid, ulid, item, seq)
+        self.call_from_thread(self._found_ulid, ulid, found, seq)
+        if found is not None:
+            self._check_opened(found[2])
 
-    def _found_ulid(self, ulid: str, item: SessionItem | None, seq: int | None) -> None:
-        if item is None:
+    def _found_ulid(
+        self, ulid: str, found: Found, seq: int | None, error: Exception | None = None
+    ) -> None:
+        self.ulid_pending = False
+        if error is not None:
+            self.report("Cannot open the session", error)
+            self.table.focus()
+            return
+        if found is None:
             self.notify(f"No session {ulid} in these databases.", severity="error", markup=False)
             self.table.focus()
             return
-        self.open_session(item.key, seq)
-        self.table.select_key(item.key.partition, item.key.session_id)
+        key, _, opened = found
+        if self.wanted_key is not None and self.wanted_key != key:
+            return  # the user chose another session meanwhile
+        self.wanted_key = key
+        self._session_opened(opened, seq)
+        self.table.select_key(key.partition, key.session_id)
         self.replay.focus()
 
     def on_replay_view_expand(self, message: ReplayView.Expand) -> None:
+        from .screens.event_detail import EventDetailScreen
+
         timeline = message.timeline
         self.push_screen(
             EventDetailScreen(timeline.session.ulid, message.event, timeline.origin, self.tz)
@@ -264,6 +311,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
 
     @work(thread=True, group="welcome", exit_on_error=False)
     def _check_welcome(self) -> None:
+        from .screens.welcome import WelcomeScreen
+
         try:
             seen = self.catalog.store(0).get_milestone(milestones.WELCOME_SHOWN)
         except Exception as error:
@@ -286,6 +335,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     # ---- help, palette ---------------------------------------------------------------------
 
     def help_groups(self) -> list[tuple[str, list[BindingType]]]:
+        from .screens.event_detail import EventDetailScreen
+
         return [
             (
                 "Everywhere",
@@ -308,6 +359,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         ]
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 
 from store import SessionError, milestones
-from store.wrap import generate, should_wrap, write_wrap
 
 from . import locations
 from .app_base import AppBase
 from .catalog import SessionKey
-from .export import export_jsonl, export_markdown
-from .screens.confirm import ConfirmScreen
-from .screens.forks import ForkNode, ForksScreen
-from .screens.prompt import PromptScreen
-from .screens.search import SearchResult, SearchScreen
-from .screens.wrap import WrapScreen
 from .widgets.replay import ReplayView
+
+if TYPE_CHECKING:
+    from .screens.forks import ForkNode
+    from .screens.search import SearchResult
+    from .screens.wrap import WrapScreen
+
+# The screens and writers below are imported where they are used: none of them is on the
+# path to the first screen, and Textual widgets cost import time (see bench/).
 
 __all__ = ["ToolsMixin"]
 
@@ -39,6 +42,8 @@ class ToolsMixin(AppBase):
             handler()
 
     def _ask_jump(self) -> None:
+        from .screens.prompt import PromptScreen
+
         def jump(answer: str | None) -> None:
             if not answer:
                 return
@@ -50,6 +55,8 @@ class ToolsMixin(AppBase):
         self.push_screen(PromptScreen("Jump to seq", placeholder="e.g. 1200"), jump)
 
     def _ask_find(self) -> None:
+        from .screens.prompt import PromptScreen
+
         def find(answer: str | None) -> None:
             self.replay.highlight = answer or None
             self.replay.refresh()
@@ -67,13 +74,22 @@ class ToolsMixin(AppBase):
         timeline = self.replay.timeline
         seq = self.replay.cursor_event_seq()
         if timeline is not None and seq is not None:
-            self._find_worker(timeline.key, needle, seq, forward)
+            self._find_worker(timeline.key, needle, seq, forward, timeline.kinds)
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
-    def _find_worker(self, key: SessionKey, needle: str, seq: int, forward: bool) -> None:
+    def _find_worker(
+        self,
+        key: SessionKey,
+        needle: str,
+        seq: int,
+        forward: bool,
+        kinds: frozenset[str] | None = None,
+    ) -> None:
         try:
+            # Only the kinds shown: a match in a hidden event would move the cursor to the
+            # next shown event, which does not contain the needle.
             found = self.catalog.store(key.partition).find_event(
-                key.session_id, needle, seq, forward=forward
+                key.session_id, needle, seq, forward=forward, kinds=kinds
             )
         except SessionError as error:
             self.call_from_thread(self.report, "Cannot search", error)
@@ -113,6 +129,8 @@ class ToolsMixin(AppBase):
     # ---- search across sessions ------------------------------------------------------------
 
     def action_search(self) -> None:
+        from .screens.search import SearchScreen
+
         def chosen(result: SearchResult | None) -> None:
             if result is not None:
                 self.open_session(result.key, result.seq)
@@ -129,6 +147,10 @@ class ToolsMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="wrap", exit_on_error=False)
     def _wrap_worker(self, key: SessionKey) -> None:
+        from store.wrap import generate, should_wrap
+
+        from .screens.wrap import WrapScreen
+
         try:
             store = self.catalog.store(key.partition)
             session = store.get_session(key.session_id)
@@ -150,6 +172,8 @@ class ToolsMixin(AppBase):
 
     @work(thread=True, group="wrap-save", exit_on_error=False)
     def _save_wrap(self, key: SessionKey, message: WrapScreen.Save) -> None:
+        from store.wrap import write_wrap
+
         try:
             path = write_wrap(message.report, locations.wraps_dir())
             with self.catalog.writer(key.partition) as store:
@@ -167,6 +191,8 @@ class ToolsMixin(AppBase):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export_worker(self, key: SessionKey, fmt: str) -> None:
+        from .export import export_jsonl, export_markdown
+
         try:
             store = self.catalog.store(key.partition)
             session = store.get_session(key.session_id)
@@ -187,6 +213,8 @@ class ToolsMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="forks", exit_on_error=False)
     def _forks_worker(self, key: SessionKey) -> None:
+        from .screens.forks import ForksScreen
+
         try:
             root = self._fork_tree(key)
         except SessionError as error:
@@ -202,6 +230,8 @@ class ToolsMixin(AppBase):
         self.call_from_thread(self.push_screen, ForksScreen(root, key), chosen)
 
     def _fork_tree(self, key: SessionKey) -> ForkNode | None:
+        from .screens.forks import ForkNode
+
         store = self.catalog.store(key.partition)
         session = store.get_session(key.session_id)
         if session is None:
@@ -235,6 +265,8 @@ class ToolsMixin(AppBase):
     # ---- delete ----------------------------------------------------------------------------
 
     def action_delete(self) -> None:
+        from .screens.confirm import ConfirmScreen
+
         item = self.table.current_item()
         if item is None:
             return

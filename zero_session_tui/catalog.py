@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+
+LIVE_WINDOW = timedelta(minutes=5)
+"""A session with no end whose last event is this recent is "live"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +131,12 @@ class Catalog:
             return None
         return SessionItem(key, self.partitions[key.partition], summary)
 
-    def find_ulid(self, ulid: str) -> SessionItem | None:
+    def find_ulid(self, ulid: str) -> tuple[SessionKey, SessionRow] | None:
+        """The session ``ulid`` in the first partition that has it (one index seek each)."""
         for partition in self.partitions:
             row = self.store(partition.index).get_session_by_ulid(ulid)
             if row is not None:
-                return self.item(SessionKey(partition.index, row.id))
+                return SessionKey(partition.index, row.id), row
         return None
 
     def pager(self, page_size: int = 100, order: ListOrder | None = None) -> SessionPager:
@@ -251,6 +255,17 @@ class SessionPager:
             index, _ = pick(heads, key=lambda head: (*self._key(head[1]), -head[0]))
             page.append(self._buffers[index].popleft())
         return page
+
+
+def status_of(item: SessionItem, now: datetime) -> str:
+    """ "ended", "live" (no end, recent activity) or "open" (no end, quiet)."""
+    session = item.session
+    if session.ended_at is not None:
+        return "ended"
+    last = item.summary.last_event_at or session.started_at
+    if last is not None and now - last <= LIVE_WINDOW:
+        return "live"
+    return "open"
 
 
 def describe(error: Exception) -> str:

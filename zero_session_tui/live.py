@@ -35,7 +35,9 @@ class ChangeWatcher:
                 if store is None:
                     store = self._stores[partition.index] = Store.open_readonly(partition.path)
                 version = store.data_version()
-                if self._versions.get(partition.index, version) != version:
+                # No baseline yet counts as a change: what was committed between opening a
+                # session and this first poll must not be missed.
+                if self._versions.get(partition.index) != version:
                     found.add(partition.index)
                 self._versions[partition.index] = version
         return found

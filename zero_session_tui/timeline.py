@@ -12,14 +12,22 @@ import threading
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from store import SessionRow, StoredEvent
 
 from .catalog import Catalog, SessionKey
 
-__all__ = ["PAGE_SIZE", "Timeline", "TimelineShape"]
+__all__ = [
+    "PAGE_SIZE",
+    "Opened",
+    "Timeline",
+    "TimelineShape",
+    "open_timeline",
+    "read_shape",
+    "verify_shape",
+]
 
 PAGE_SIZE: Final = 128
 MAX_PAGES: Final = 48
@@ -33,6 +41,8 @@ class TimelineShape:
     last_seq: int
     count: int
     seqs: array[int] | None = None  # only when seqs have gaps
+    verified: bool = True
+    """False while the count is assumed from the bounds (see ``read_shape``)."""
 
     @property
     def contiguous(self) -> bool:
@@ -40,9 +50,17 @@ class TimelineShape:
 
 
 def read_shape(
-    catalog: Catalog, key: SessionKey, kinds: frozenset[str] | None = None
+    catalog: Catalog,
+    key: SessionKey,
+    kinds: frozenset[str] | None = None,
+    *,
+    verify: bool = True,
 ) -> TimelineShape:
-    """The rows of a session: all its events, or only those of ``kinds``."""
+    """The rows of a session: all its events, or only those of ``kinds``.
+
+    With ``verify=False`` and all kinds, the shape costs two index seeks: seqs are taken as
+    contiguous (the Rust client writes them so) and ``verified`` is False until
+    ``verify_shape`` has counted them, which costs the session's size."""
     store = catalog.store(key.partition)
     if kinds is not None:
         seqs = array("q", store.list_seqs(key.session_id, kinds))
@@ -52,19 +70,58 @@ def read_shape(
     bounds = store.seq_bounds(key.session_id)
     if bounds is None:
         return TimelineShape(0, 0, 0)
-    count = store.count_events(key.session_id)
     first, last = bounds
-    if last - first + 1 == count:
-        return TimelineShape(first, last, count)
-    seqs = array("q")
-    after = first - 1
-    while True:
-        page = store.events_after(key.session_id, after, 4096)
-        seqs.extend(event.seq for event in page)
-        if len(page) < 4096:
-            break
-        after = page[-1].seq
-    return TimelineShape(first, last, len(seqs), seqs)
+    assumed = TimelineShape(first, last, last - first + 1, verified=False)
+    return verify_shape(catalog, key, assumed) if verify else assumed
+
+
+def verify_shape(catalog: Catalog, key: SessionKey, shape: TimelineShape) -> TimelineShape:
+    """``shape`` with its count checked; with the list of seqs when they have gaps."""
+    if shape.verified:
+        return shape
+    store = catalog.store(key.partition)
+    count = store.count_events(key.session_id)
+    if count == shape.count:
+        return TimelineShape(shape.first_seq, shape.last_seq, count)
+    seqs = array("q", store.list_seqs(key.session_id))
+    if not seqs:
+        return TimelineShape(0, 0, 0)
+    return TimelineShape(seqs[0], seqs[-1], len(seqs), seqs)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A session ready to show: its timeline, the row to put the cursor on (None: the end),
+    and whether it looks live."""
+
+    timeline: Timeline
+    row: int | None
+    live: bool
+
+
+def open_timeline(
+    catalog: Catalog,
+    key: SessionKey,
+    session: SessionRow,
+    seq: int | None,
+    kinds: frozenset[str] | None,
+    now: datetime,
+    live_window: timedelta,
+) -> Opened:
+    """Everything the first screen of a session needs, and nothing more: the bounds, and
+    the pages around the row it opens at (call from a worker thread)."""
+    timeline = Timeline(key, session, read_shape(catalog, key, kinds, verify=False), kinds)
+    row = timeline.row_of_seq(seq) if seq is not None else None
+    target = row if row is not None else max(0, timeline.count - 1)
+    page = target // PAGE_SIZE
+    for wanted in sorted({page, max(0, page - 1)}):
+        timeline.fetch_page(catalog, wanted)
+    live = False
+    if session.ended_at is None:
+        last = timeline.cached(timeline.count - 1) if timeline.count else None
+        moment = last.at if last is not None and last.at is not None else session.started_at
+        live = moment is not None and now - moment <= live_window
+    return Opened(timeline, row, live)
 
 
 class Timeline:
@@ -134,6 +191,15 @@ class Timeline:
             self._pages.move_to_end(page)
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
+
+    def checked(self, shape: TimelineShape) -> Timeline:
+        """This timeline with its verified shape: the pages read stay valid only when the
+        rows did not move (the seqs were contiguous as assumed)."""
+        successor = Timeline(self.key, self.session, shape, self.kinds)
+        if shape.contiguous and shape.count == self.count and self.shape.contiguous:
+            with self._lock:
+                successor._pages.update(self._pages)
+        return successor
 
     def grown(self, session: SessionRow, shape: TimelineShape) -> Timeline:
         """The same session with more events (appended at the end): keeps the full pages

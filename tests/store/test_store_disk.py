@@ -77,6 +77,8 @@ def test_journal_mode_is_wal_on_disk(db: Store, db_path: Path) -> None:
 def test_writer_connection_pragmas(db_path: Path) -> None:
     conn = connection.connect_writer(db_path)
     try:
+        # WAL is set apart (use_wal), once the schema version says writing is allowed.
+        connection.use_wal(conn)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -42,7 +42,7 @@ class EventDetailScreen(ModalScreen[None]):
         event = self.event
         offset = clock_offset(event.at, self.origin)
         header = Text.assemble(
-            (f"{self.ulid}#{event.seq}", "bold"),
+            (f"{inert(self.ulid)}#{event.seq}", "bold"),
             f"  {local_time(event.at, self.tz, seconds=True)}  ({offset})  ",
             (inert(event.kind_label), "bold"),
             f"  {len(event.text):,} characters",

@@ -25,8 +25,9 @@ class MainScreen(Screen[None]):
     """Layout only; the app runs the workers and answers the widgets' messages."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "focus_next", "Switch pane"),
-        Binding("shift+tab", "focus_previous", "Switch pane", show=False),
+        # "app.": a screen has no focus_next action; without the prefix Tab did nothing.
+        Binding("tab", "app.focus_next", "Switch pane"),
+        Binding("shift+tab", "app.focus_previous", "Switch pane", show=False),
         Binding("slash", "app.search", "Search"),
         Binding("w", "app.wrap", "Wrap"),
         Binding("f", "app.forks", "Forks", show=False),

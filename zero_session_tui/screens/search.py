@@ -74,7 +74,11 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             results.highlighted = 0
 
     def action_results(self) -> None:
-        self.query_one(OptionList).focus()
+        results = self.query_one(OptionList)
+        results.focus()
+        # Down from the input lands on the first hit: with nothing highlighted, Enter did nothing.
+        if results.highlighted is None and results.option_count:
+            results.highlighted = 0
 
     def _search(self, needle: str) -> None:
         self.query_one("#search-status", Static).update("searching\u2026" if needle else "")

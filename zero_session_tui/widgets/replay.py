@@ -13,6 +13,7 @@ from datetime import tzinfo
 from typing import ClassVar, Protocol
 
 from rich.style import Style
+from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -25,6 +26,7 @@ from store import EventKind
 
 from ..catalog import Catalog, describe
 from ..player import PlayState
+from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from .event_line import LineStyles, render_event_line
 from .replay_messages import ReplayMessages
@@ -112,7 +114,8 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
 
     @property
     def following(self) -> bool:
-        return self.rows > 0 and self.cursor >= self.rows - 1
+        # An empty session is followed: its first events must bring the cursor with them.
+        return self.rows == 0 or self.cursor >= self.rows - 1
 
     def show(self, timeline: Timeline | None, row: int | None = None, live: bool = False) -> None:
         """Replace what the pane shows; the cursor goes to ``row`` (default: the last event)."""
@@ -126,7 +129,9 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self._resize_virtual()
         target = (self.rows - 1) if row is None else max(0, min(row, self.rows - 1))
         self.set_reactive(ReplayView.cursor, max(0, target))
-        # The new virtual size reaches the scrollbars on the next refresh; scroll after it.
+        # Scroll now, so the first frame draws (and reads) the cursor's rows, not the top; and
+        # again once the new virtual size has reached the scrollbars.
+        self._scroll_cursor_into_view(row is not None)
         self.call_after_refresh(self._scroll_cursor_into_view, row is not None)
         self._changed()
 
@@ -141,7 +146,10 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self._changed()
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.rows)
+        # Width 0: lines are cut to the pane, never scrolled sideways. The content width read
+        # here is stale when the vertical scrollbar is about to appear, and would be 2 columns
+        # too wide: a horizontal scrollbar would take the pane's last row.
+        self.virtual_size = Size(0, self.rows)
         self.refresh()
 
     def _changed(self) -> None:
@@ -159,7 +167,8 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             marker = (
                 " \u00b7 \u25cf LIVE" if self.following else " \u00b7 LIVE paused (End follows)"
             )
-        self.border_title = f"Replay \u00b7 {timeline.session.ulid}{marker}"
+        # A Text, not a str: a string title is parsed as markup, and the ulid is database text.
+        self.border_title = Text(f"Replay \u00b7 {one_line(timeline.session.ulid, 64)[0]}{marker}")
         if self.rows:
             seq = timeline.seq_of_row(self.cursor)
             self.border_subtitle = (
@@ -260,12 +269,18 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         height = self.scrollable_content_region.height
         top = self.scroll_offset.y
+
+        def scroll(y: int) -> None:
+            # force: just after show() the vertical scrollbar may not be up yet, and without
+            # it Textual ignores the scroll (a session opened at #SEQ stayed at the top).
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
         if center:
-            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+            scroll(max(0, self.cursor - height // 2))
         elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            scroll(self.cursor)
         elif height and self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            scroll(self.cursor - height + 1)
 
     def _set_cursor(self, row: int) -> None:
         if self.rows:
@@ -349,6 +364,9 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.play_head = None
         self.play = self.play.paused()
         self._resize_virtual()
+        # Stopping a paused replay leaves ``play`` equal, so its watcher does not run: say so
+        # here, or the bar keeps showing the replay that has ended.
+        self._changed()
 
     def _move_head(self, row: int) -> None:
         if self.timeline is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ..catalog import SessionItem
+from ..catalog import LIVE_WINDOW, SessionItem, status_of
 from ..formatting import duration, engine_label, local_time, short_ulid
 from ..messages import (
     FilterRequested,
@@ -24,21 +24,7 @@ from ..sanitize import one_line
 
 __all__ = ["LIVE_WINDOW", "SessionTable", "status_of"]
 
-LIVE_WINDOW = timedelta(minutes=5)
-"""A session with no end whose last event is this recent is "live"."""
-
 _PREFETCH_ROWS = 20
-
-
-def status_of(item: SessionItem, now: datetime) -> str:
-    """ "ended", "live" (no end, recent activity) or "open" (no end, quiet)."""
-    session = item.session
-    if session.ended_at is not None:
-        return "ended"
-    last = item.summary.last_event_at or session.started_at
-    if last is not None and now - last <= LIVE_WINDOW:
-        return "live"
-    return "open"
 
 
 def _inert(value: str) -> str:

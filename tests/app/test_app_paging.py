@@ -1,0 +1,132 @@
+"""The replay pane reads only what is on screen: keyset pages of at most PAGE_SIZE events,
+never the whole session, and it keeps at most MAX_PAGES pages however far one scrolls."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+
+import pytest
+
+from store import Store
+from tests.app.harness import BIG, SIZE, ready, replay_lines, settle, shown_ulid
+from zero_session_tui.timeline import MAX_PAGES, PAGE_SIZE
+
+BIG_COUNT = 20_000
+
+
+class ReadLog:
+    """Every event read the app asks of ``store``, from any thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pages: list[tuple[int, int]] = []  # (after seq, limit) of each events_after
+        self.callers: list[str] = []  # who asked, for failure messages
+        self.bulk: list[str] = []  # calls that would read a whole session
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.pages)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> ReadLog:
+    log = ReadLog()
+    events_after = Store.events_after
+
+    def counted(self, session_id, seq, limit, *args, **kwargs):
+        caller = " < ".join(f.name for f in reversed(traceback.extract_stack(limit=5)[:-1]))
+        with log.lock:
+            log.pages.append((seq, limit))
+            log.callers.append(caller)
+        return events_after(self, session_id, seq, limit, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "events_after", counted)
+    for name in ("iter_events", "list_events"):
+        original = getattr(Store, name)
+
+        def bulk(self, *args, _name=name, _original=original, **kwargs):
+            with log.lock:
+                log.bulk.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, name, bulk)
+    return log
+
+
+async def _open_big(pilot) -> None:
+    """Open the one session of the big database from the list (one open, no race with a
+    --session lookup) and focus the replay."""
+    app = pilot.app
+    await ready(pilot)
+    assert shown_ulid(app) == BIG
+    await pilot.press("enter")
+    assert app.focused is app.replay
+
+
+def _pages_held(app) -> int:
+    timeline = app.replay.timeline
+    return sum(timeline.has_page(page) for page in range(BIG_COUNT // PAGE_SIZE + 1))
+
+
+async def test_opening_a_20000_event_session_reads_a_couple_of_pages(
+    app_factory, big_db, reads: ReadLog
+):
+    app = app_factory(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        assert app.replay.timeline.count == BIG_COUNT
+        assert app.replay.cursor == BIG_COUNT - 1
+        # The page of the last event and the one before it; nothing else.
+        assert 1 <= reads.count() <= 2, reads.pages
+        assert all(limit <= PAGE_SIZE for _, limit in reads.pages)
+        assert max(after for after, _ in reads.pages) < BIG_COUNT
+        assert min(after for after, _ in reads.pages) >= BIG_COUNT - 2 * PAGE_SIZE - 1
+        assert _pages_held(app) <= 2
+        assert reads.bulk == []
+
+
+async def test_jumping_around_keeps_at_most_max_pages(app_factory, big_db, reads: ReadLog):
+    app = app_factory(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        replay = app.replay
+        before = reads.count()
+        await pilot.press("g")
+        await settle(pilot)
+        assert reads.count() == before + 1  # page 0
+        # Visit more places than the pages kept, far apart.
+        visited = MAX_PAGES + 8
+        stops = [1 + n * (BIG_COUNT // visited) for n in range(visited)]
+        for seq in stops:
+            assert replay.jump_to_seq(seq)
+            await settle(pilot)
+            line = replay.render_line(replay.cursor - replay.scroll_offset.y).text
+            assert line.rstrip().endswith(f"event number {seq}")
+            assert _pages_held(app) <= MAX_PAGES
+        # Each stop shows about a screen: one or two pages read, never the session.
+        visits = len(stops) + 1
+        assert reads.count() - before <= 2 * visits
+        rows_read = sum(limit for _, limit in reads.pages)
+        assert rows_read <= (2 * visits + 2) * PAGE_SIZE < BIG_COUNT
+        assert _pages_held(app) == MAX_PAGES
+        assert reads.bulk == []
+
+
+async def test_holding_page_down_reads_each_page_once(app_factory, big_db, reads: ReadLog):
+    app = app_factory(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        before = reads.count()
+        await pilot.press(*["pagedown"] * 40)
+        await settle(pilot)
+        replay = app.replay
+        step = replay.scrollable_content_region.height - 1
+        assert replay.cursor == 40 * step
+        pages_crossed = replay.cursor // PAGE_SIZE + 1
+        afters = [after for after, _ in reads.pages[before:]]
+        assert len(afters) == len(set(afters))  # no page read twice
+        assert len(afters) <= pages_crossed
+        assert not any(line.strip() == "" for line in replay_lines(app))
