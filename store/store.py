@@ -84,6 +84,7 @@ def _like_pattern(needle: str) -> str:
 
 
 _KNOWN_KINDS = tuple(kind.value for kind in EventKind)
+_MAX_IDS = 500  # ids per hits_by_id query (SQLite's default bound-parameter limit is 32766)
 
 
 def _kind_filter(kinds: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
@@ -500,11 +501,16 @@ class Store:
         session_id: int | None = None,
         limit: int = 100,
         before_id: int | None = None,
+        after_id: int | None = None,
     ) -> list[SearchHit]:
         """Events whose text contains ``needle`` (ASCII case-insensitive), newest first.
-        Pass the last hit's ``event.id`` as ``before_id`` for the next page."""
+        Pass the last hit's ``event.id`` as ``before_id`` for the next page; ``after_id``
+        keeps only events newer than that id (what a search index has not seen yet)."""
         clauses = ["e.text LIKE ? ESCAPE '\\'"]
         params: list[Any] = [_like_pattern(needle)]
+        if after_id is not None:
+            clauses.append("e.id > ?")
+            params.append(after_id)
         if session_id is not None:
             clauses.append("e.session_id = ?")
             params.append(session_id)
@@ -519,6 +525,30 @@ class Store:
             doing="searching",
         )
         return [SearchHit(session_ulid=row[6], event=_event(row)) for row in rows]
+
+    def hits_by_id(self, ids: Collection[int]) -> list[SearchHit]:
+        """The events with these ids (those that still exist), newest first."""
+        wanted = sorted({int(i) for i in ids}, reverse=True)[:_MAX_IDS]
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS}, s.ulid FROM events e JOIN sessions s ON s.id = e.session_id"
+            f" WHERE e.id IN ({marks}) ORDER BY e.id DESC",
+            wanted,
+        )
+        return [SearchHit(session_ulid=row[6], event=_event(row)) for row in rows]
+
+    def texts_after(self, event_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, text) of events after ``event_id`` in id order: what a search index reads."""
+        rows = self._rows(
+            "SELECT id, text FROM events WHERE id > ? ORDER BY id LIMIT ?",
+            (event_id, _limit(limit)),
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    def max_event_id(self) -> int:
+        return int(self._row("SELECT COALESCE(MAX(id), 0) FROM events")[0])
 
     def find_event(
         self,

@@ -16,7 +16,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from store import SessionError, SessionFilter, SessionRow, SessionSummary, Store
+from store import (
+    SearchHit,
+    SessionError,
+    SessionFilter,
+    SessionRow,
+    SessionSummary,
+    Store,
+)
+from store.search_index import SearchIndex, index_path_for
+
+from . import locations
 
 __all__ = [
     "Catalog",
@@ -79,6 +89,7 @@ class Catalog:
         ]
         self._local = threading.local()
         self._opened: list[Store] = []
+        self._indexes: dict[int, SearchIndex | None] = {}
         self._opened_lock = threading.Lock()
 
     @classmethod
@@ -111,7 +122,46 @@ class Catalog:
         finally:
             store.close()
 
+    def search_index(self, partition: int) -> SearchIndex | None:
+        """The full-text index of ``partition`` in the cache directory, or None when it
+        cannot be opened there (searches then scan the database)."""
+        with self._opened_lock:
+            if partition not in self._indexes:
+                path = self.partitions[partition].path
+                try:
+                    index: SearchIndex | None = SearchIndex.open(
+                        index_path_for(locations.cache_dir(), path), path
+                    )
+                except SessionError:
+                    index = None
+                self._indexes[partition] = index
+            return self._indexes[partition]
+
+    def update_index(self, partition: int, progress: Callable[[int, int], object]) -> bool:
+        """Bring the index of ``partition`` up to date (slow the first time: run it in a
+        worker). False when there is no index."""
+        index = self.search_index(partition)
+        if index is None:
+            return False
+        index.update(self.store(partition), progress)
+        return True
+
+    def search_events(self, partition: int, needle: str, limit: int) -> list[SearchHit]:
+        """Events containing ``needle``, newest first: through the index for what it has
+        indexed, by a scan for the rest; always complete."""
+        store = self.store(partition)
+        with self._opened_lock:
+            index = self._indexes.get(partition)
+        if index is None:
+            return store.search_events(needle, limit=limit)
+        return index.search(store, needle, limit)
+
     def close(self) -> None:
+        with self._opened_lock:
+            indexes, self._indexes = self._indexes, {}
+        for index in indexes.values():
+            if index is not None:
+                index.close()
         with self._opened_lock:
             opened, self._opened = self._opened, []
         for store in opened:

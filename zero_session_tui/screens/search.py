@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import short_ulid
-from ..sanitize import one_line
+from ..sanitize import inert, one_line
 
 __all__ = ["SearchResult", "SearchScreen"]
 
@@ -45,6 +45,8 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         self.catalog = catalog
         self.initial = query
         self.results: dict[str, SearchResult] = {}
+        self.summary = Text("")
+        self.index_note = ""
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,6 +62,31 @@ class SearchScreen(ModalScreen[SearchResult | None]):
     def on_mount(self) -> None:
         if self.initial:
             self._search(self.initial)
+        self._index()
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def _index(self) -> None:
+        """Bring the full-text index up to date; searches stay complete meanwhile (what is
+        not indexed yet is scanned), only slower."""
+        partitions = self.catalog.partitions
+
+        position = 0
+
+        def progress(done: int, newest: int) -> None:
+            share = (position + done / max(newest, 1)) / len(partitions)
+            self.app.call_from_thread(self._index_note, f"indexing text: {share:.0%}")
+
+        try:
+            for position, partition in enumerate(partitions):  # noqa: B007 - read by progress
+                self.catalog.update_index(partition.index, progress)
+        except Exception as error:
+            self.app.call_from_thread(self._index_note, f"no search index: {describe(error)}")
+            return
+        self.app.call_from_thread(self._index_note, "")
+
+    def _index_note(self, note: str) -> None:
+        self.index_note = note
+        self._refresh_status()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
@@ -81,7 +108,8 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             results.highlighted = 0
 
     def _search(self, needle: str) -> None:
-        self.query_one("#search-status", Static).update("searching\u2026" if needle else "")
+        self.summary = Text("searching\u2026" if needle else "")
+        self._refresh_status()
         self._run(needle)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -105,20 +133,22 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             for summary in store.search_sessions(needle, SESSION_HITS):
                 ident = f"s{partition.index}:{summary.session.id}"
                 results[ident] = SearchResult(SessionKey(partition.index, summary.session.id), None)
-                line = Text(f"session  {summary.session.ulid}", style="bold")
-                line.append(f"  {summary.session.cli_version}  {summary.event_count:,} events")
+                line = Text(f"session  {inert(summary.session.ulid)}", style="bold")
+                line.append(
+                    f"  {inert(summary.session.cli_version)}  {summary.event_count:,} events"
+                )
                 if label:
-                    line.append(f"  [{partition.label}]", style="dim")
+                    line.append(f"  [{inert(partition.label)}]", style="dim")
                 options.append(Option(line, id=ident))
         for partition in self.catalog.partitions:
-            store = self.catalog.store(partition.index)
-            for hit in store.search_events(needle, limit=EVENT_HITS):
+            for hit in self.catalog.search_events(partition.index, needle, EVENT_HITS):
                 ident = f"e{partition.index}:{hit.event.id}"
                 key = SessionKey(partition.index, hit.event.session_id)
                 results[ident] = SearchResult(key, hit.event.seq)
                 text, _ = one_line(hit.event.text, 160)
-                line = Text(f"{short_ulid(hit.session_ulid)}#{hit.event.seq:<7} ", style="bold")
-                line.append(f"{hit.event.kind_label:<11} ", style="dim")
+                head = f"{inert(short_ulid(hit.session_ulid))}#{hit.event.seq:<7} "
+                line = Text(head, style="bold")
+                line.append(f"{inert(hit.event.kind_label):<11} ", style="dim")
                 line.append(text)
                 line.highlight_words([needle], "reverse", case_sensitive=False)
                 options.append(Option(line, id=ident))
@@ -136,16 +166,22 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options([option for option in options if option is not None])
-        status = self.query_one("#search-status", Static)
         if error:
-            status.update(Text(error, style="bold red"))
+            self.summary = Text(error, style="bold red")
         elif needle.strip():
             sessions = sum(1 for ident in results if ident.startswith("s"))
             hits = len(results) - sessions
             more = "+" if hits >= EVENT_HITS * len(self.catalog.partitions) else ""
-            status.update(f"{sessions} sessions, {hits}{more} events (newest first)")
+            self.summary = Text(f"{sessions} sessions, {hits}{more} events (newest first)")
         else:
-            status.update("")
+            self.summary = Text("")
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        line = self.summary.copy()
+        if self.index_note:
+            line.append(f"   {self.index_note}", style="dim")
+        self.query_one("#search-status", Static).update(line)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
