@@ -28,6 +28,14 @@ SESSION_HITS = 20
 EVENT_HITS = 50
 
 
+def _snippet(text: str, needle: str, before: int = 30, width: int = 160) -> str:
+    """One inert line of ``text`` around the first match of ``needle``."""
+    at = text.casefold().find(needle.casefold())
+    start = max(0, at - before) if at > before else 0
+    line, _ = one_line(text[start : start + width], width)
+    return ("\u2026" if start else "") + line
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     key: SessionKey
@@ -145,9 +153,9 @@ class SearchScreen(ModalScreen[SearchResult | None]):
                 ident = f"e{partition.index}:{hit.event.id}"
                 key = SessionKey(partition.index, hit.event.session_id)
                 results[ident] = SearchResult(key, hit.event.seq)
-                text, _ = one_line(hit.event.text, 160)
+                text = _snippet(hit.event.text, needle)
                 head = f"{inert(short_ulid(hit.session_ulid))}#{hit.event.seq:<7} "
-                line = Text(head, style="bold")
+                line = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
                 line.append(f"{inert(hit.event.kind_label):<11} ", style="dim")
                 line.append(text)
                 line.highlight_words([needle], "reverse", case_sensitive=False)
