@@ -110,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     hits = dataset_search(ds, max(args.runs, 5), results)
     print(
-        f"search needles: {ds.rare_needle!r} ({hits['search-rare']} hits),"
-        f" {ds.common_needle!r} ({hits['search-common']} hits, limit 20)"
+        f"search needles: {ds.rare_needle!r} ({hits['search-rare']} hits, scan"
+        f" {hits['scan-rare']}), {ds.common_needle!r} ({hits['search-common']} hits, scan"
+        f" {hits['scan-common']}, limit 20)"
     )
     print()
     print(table(results))

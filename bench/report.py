@@ -24,6 +24,9 @@ ROWS: list[tuple[str, str, str]] = [
     ("launch -> last event, 10-event session", "ours-10", "launch"),
     ("search 1M events, first hits: rare", "search-rare", "search"),
     ("search 1M events, first hits: common", "search-common", "search"),
+    ("  same, plain scan (no index): rare", "scan-rare", "search"),
+    ("  same, plain scan (no index): common", "scan-common", "search"),
+    ("search index build / update (once)", "index-update", "search"),
 ]
 
 

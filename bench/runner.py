@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections import defaultdict
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import Store
+from zero_session_tui.catalog import Catalog
 
 from .dataset import CACHE, Dataset
 from .measure import Pane, PaneTimeout
@@ -93,27 +95,52 @@ def run_rounds(
     return results
 
 
-def search_times(db: Path, needle: str, runs: int) -> tuple[list[float], int]:
-    """Seconds for ``Store.open_readonly(db).search_events(needle, limit=20)`` (open included,
-    a fresh store each run), and how many hits the last run returned."""
+def prepare_index(db: Path) -> float:
+    """Build (first run) or bring up to date the app's search index of ``db`` under
+    bench/.cache/xdg; returns the seconds it took. Not part of the timed search."""
+    os.environ["XDG_CACHE_HOME"] = str(CACHE / "xdg")
+    catalog = Catalog.open([db])
+    started = time.perf_counter()
+    try:
+        catalog.update_index(0, lambda done, newest: None)
+    finally:
+        catalog.close()
+    return time.perf_counter() - started
+
+
+def search_times(db: Path, needle: str, runs: int, *, scan: bool) -> tuple[list[float], int]:
+    """Seconds to the first 20 hits, the way the app searches (``Catalog.search_events``:
+    the FTS5 index, and a scan of what it has not indexed), or with ``scan`` by a plain
+    ``Store.search_events`` scan; a fresh catalog each run (opening included)."""
+    os.environ["XDG_CACHE_HOME"] = str(CACHE / "xdg")
     times: list[float] = []
     hits = 0
     for _ in range(runs):
         started = time.perf_counter()
-        store = Store.open_readonly(db)
-        found = store.search_events(needle, limit=20)
+        if scan:
+            store = Store.open_readonly(db)
+            found = store.search_events(needle, limit=20)
+            store.close()
+        else:
+            catalog = Catalog.open([db])
+            catalog.search_index(0)
+            found = catalog.search_events(0, needle, 20)
+            catalog.close()
         times.append(time.perf_counter() - started)
-        store.close()
         hits = len(found)
     return times, hits
 
 
 def dataset_search(ds: Dataset, runs: int, results: Results) -> dict[str, int]:
-    """Both needles; the samples go to ``results`` as ``search-rare`` / ``search-common``."""
+    """Both needles, through the app's index and by a plain scan; the samples go to
+    ``results`` as ``search-rare`` / ``search-common`` (index) and ``scan-rare`` /
+    ``scan-common``; the index's build or update time as ``index-update``."""
+    results.add("index-update", "search", prepare_index(ds.db))
     counts: dict[str, int] = {}
-    for label, needle in (("search-rare", ds.rare_needle), ("search-common", ds.common_needle)):
-        times, hits = search_times(ds.db, needle, runs)
-        for value in times:
-            results.add(label, "search", value)
-        counts[label] = hits
+    for label, needle in (("rare", ds.rare_needle), ("common", ds.common_needle)):
+        for prefix, scan in (("search", False), ("scan", True)):
+            times, hits = search_times(ds.db, needle, runs, scan=scan)
+            for value in times:
+                results.add(f"{prefix}-{label}", "search", value)
+            counts[f"{prefix}-{label}"] = hits
     return counts
