@@ -1,0 +1,227 @@
+"""The reliability suite: figures per area, printed as one summary line each.
+
+Tests record numbers with the ``figures`` fixture (``figures.add("crash", kills=1)``); at the end
+each area prints ONE line, e.g. ``reliability crash: 3 kill -9 survived, ...``.
+
+Where the lines are printed, so that they show without ``-s``:
+
+- without xdist: from ``pytest_terminal_summary`` (this conftest is a registered plugin by then);
+- with xdist, when this conftest is loaded in the controller (``pytest -n 2 tests/reliability``):
+  each worker sends its figures in ``workeroutput``, the controller merges them (an area's tests
+  may run on both workers) and prints the lines in its terminal summary;
+- with xdist, when the controller never loaded this file (``pytest -n 2`` from the root, where
+  ``tests/reliability`` is not an initial conftest): each worker writes its own lines straight to
+  the terminal's stderr (fd 2 is inherited from the controller), tagged with the worker id.
+
+Soak mode: ``ZST_SOAK=1`` (an environment variable, since ``pytest_addoption`` in a sub-conftest
+is not honoured) makes every area run longer or more often; see ``_reliability.scaled``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+_OUTPUT_KEY = "zst_reliability"
+_COLLECTOR_KEY = "zst_reliability_collector"
+
+
+class Figures:
+    """Numbers (summed) and notes (kept once each) per area."""
+
+    def __init__(self) -> None:
+        self.numbers: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.maxima: defaultdict[str, dict[str, float]] = defaultdict(dict)
+        self.notes: defaultdict[str, list[str]] = defaultdict(list)
+
+    def add(self, area: str, **numbers: float) -> None:
+        self.numbers[area].update(numbers)  # type: ignore[arg-type]
+
+    def peak(self, area: str, **numbers: float) -> None:
+        """Keep the largest value seen (a slowest append, a longest wait)."""
+        for name, value in numbers.items():
+            self.maxima[area][name] = max(value, self.maxima[area].get(name, value))
+
+    def note(self, area: str, text: str) -> None:
+        if text not in self.notes[area]:
+            self.notes[area].append(text)
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"numbers": self.numbers, "maxima": self.maxima, "notes": self.notes}, sort_keys=True
+        )
+
+    def merge(self, raw: str) -> None:
+        data = json.loads(raw)
+        for area, numbers in data["numbers"].items():
+            self.numbers[area].update(numbers)
+        for area, maxima in data["maxima"].items():
+            self.peak(area, **maxima)
+        for area, notes in data["notes"].items():
+            for text in notes:
+                self.note(area, text)
+
+    def lines(self) -> list[str]:
+        areas = sorted(set(self.numbers) | set(self.notes) | set(self.maxima))
+        return [
+            _line(area, self.numbers[area], self.maxima[area], self.notes[area]) for area in areas
+        ]
+
+
+FIGURES = Figures()
+_FROM_WORKERS = Figures()
+
+
+def _n(value: float) -> str:
+    return f"{int(value):,}"
+
+
+def _live(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    rate = n["written"] / n["write_seconds"] if n["write_seconds"] else 0.0
+    return (
+        f"{_n(n['written'])} events written at {rate:,.0f}/s by {_n(n['writers'])} writer runs "
+        f"(slowest append {m.get('slowest_append_ms', 0):.0f} ms), "
+        f"{_n(n['seen_reader'])} seen in order by a read-only store in {_n(n['reads'])} keyset "
+        f"reads, "
+        f"{_n(n['seen_app'])} seen in order by the app, {_n(n['writer_failures'])} writer failures"
+    )
+
+
+def _crash(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['kills'])} kill -9 survived ({_n(n['killed_after_commit'])} between a commit and "
+        f"its report), {_n(n['committed'])} committed events all present, "
+        f"{_n(n['partial_batches'])} partial batches, quick_check ok {_n(n['quick_check_ok'])}/"
+        f"{_n(n['kills'])}, app preflight opened {_n(n['preflight_ok'])}/{_n(n['kills'])}"
+    )
+
+
+def _contention(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['processes'])} processes appended {_n(n['appended'])} events "
+        f"({_n(n['shared_events'])} to one shared session, the rest to their own), "
+        f"{_n(n['lost'])} lost, {_n(n['duplicates'])} duplicate seqs; exclusive lock: "
+        f"{_n(n['locked_refusals'])} opens refused after a bounded wait "
+        f"(longest {m.get('longest_wait_s', 0):.1f} s) with a clear message"
+    )
+
+
+def _bad(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['tried'])} bad inputs tried, {_n(n['handled'])} handled "
+        f"({_n(n['clear_errors'])} clear one-line errors, {_n(n['inert_displays'])} inert "
+        f"displays), {_n(n['tracebacks'])} tracebacks, {_n(n['bytes_changed'])} files with "
+        f"bytes changed"
+    )
+
+
+def _hostile(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['strings'])} hostile strings made inert, {_n(n['raw_in_output'])} raw in "
+        f"{_n(n['pty_bytes'])} bytes the app wrote to a pty, {_n(n['markup_literal'])} markup "
+        f"strings shown literally, {_n(n['click_quit'])} quits from [@click=app.quit]"
+    )
+
+
+def _atomic(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['failures_tried'])} failing writes tried, {_n(n['clear_errors'])} clear errors, "
+        f"{_n(n['leftovers'])} partial or temp files left, {_n(n['targets_kept'])} existing "
+        f"files kept byte for byte"
+    )
+
+
+def _properties(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['examples'])} examples, {_n(n['steps'])} steps over two connections, "
+        f"{_n(n['invariant_checks'])} invariant checks, 0 violations"
+    )
+
+
+_FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
+    "live-writer": _live,
+    "crash": _crash,
+    "contention": _contention,
+    "bad-databases": _bad,
+    "hostile-text": _hostile,
+    "atomic-writes": _atomic,
+    "properties": _properties,
+}
+
+
+def _line(area: str, numbers: Counter[str], maxima: dict[str, float], notes: list[str]) -> str:
+    formatter = _FORMATS.get(area)
+    body = (
+        formatter(numbers, maxima, notes)
+        if formatter is not None
+        else ", ".join(f"{value:,} {name}" for name, value in sorted(numbers.items()))
+    )
+    if notes:
+        body += "; " + "; ".join(notes)
+    return f"reliability {area}: {body}"
+
+
+@pytest.fixture
+def figures() -> Figures:
+    return FIGURES
+
+
+# ---- getting the lines onto the terminal ---------------------------------------------------
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist, in the controller: tell the workers this controller prints the lines."""
+    node.workerinput[_COLLECTOR_KEY] = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist, in the controller: a worker finished; keep its figures."""
+    raw = getattr(node, "workeroutput", {}).get(_OUTPUT_KEY)
+    if raw:
+        _FROM_WORKERS.merge(raw)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None or not (FIGURES.numbers or FIGURES.notes):
+        return
+    if workerinput.get(_COLLECTOR_KEY):
+        config.workeroutput[_OUTPUT_KEY] = FIGURES.dump()  # type: ignore[attr-defined]
+        return
+    # The controller does not know this file: write straight to the terminal.
+    worker = workerinput.get("workerid", "worker")
+    text = "".join(f"\n[{worker}] {line}" for line in FIGURES.lines()) + "\n"
+    capman = config.pluginmanager.get_plugin("capturemanager")
+    if capman is not None:
+        with capman.global_and_fixture_disabled():
+            os.write(2, text.encode())
+    else:
+        os.write(2, text.encode())
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    merged = Figures()
+    merged.merge(FIGURES.dump())
+    merged.merge(_FROM_WORKERS.dump())
+    lines = merged.lines()
+    if not lines:
+        return
+    terminalreporter.write_sep("-", "reliability summary")
+    for line in lines:
+        terminalreporter.write_line(line)
