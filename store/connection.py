@@ -153,11 +153,13 @@ def in_write_transaction(
     *,
     path: Path | None,
     doing: str,
-    deadline_s: float = BUSY_TIMEOUT_MS / 1000 * 2,
+    deadline_s: float | None = None,
 ) -> T:
     """Run ``body`` inside ``BEGIN IMMEDIATE`` ... ``COMMIT``, retrying the whole transaction
     with backoff on BUSY until ``deadline_s`` has passed. Any other error rolls back and raises.
     """
+    if deadline_s is None:  # read at call time, so a changed BUSY_TIMEOUT_MS applies
+        deadline_s = BUSY_TIMEOUT_MS / 1000 * 2
     give_up = time.monotonic() + deadline_s
     pause = 0.002
     while True:

@@ -118,6 +118,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def _sessions_loaded(
         self, pager: SessionPager, page: list[SessionItem], complete: bool, total: int | None
     ) -> None:
+        if not self.ui_alive:
+            return
         if pager is not self.pager:
             return  # reloaded since
         table = self.table
@@ -236,6 +238,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.call_from_thread(self._session_checked, timeline, shape, counts)
 
     def _session_opened(self, opened: Opened, seq: int | None) -> None:
+        if not self.ui_alive:
+            return
         timeline = opened.timeline
         if timeline.key != self.wanted_key or timeline.kinds != self.kinds:
             return  # the user has moved on
@@ -247,6 +251,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def _session_checked(
         self, timeline: Timeline, shape: TimelineShape, counts: dict[str, int]
     ) -> None:
+        if not self.ui_alive:
+            return
         if self.replay.timeline is not timeline:
             return
         if shape != timeline.shape:
@@ -260,6 +266,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         self.bar.set_counts(counts, self.kinds)
 
     def on_replay_view_changed(self, message: ReplayView.Changed) -> None:
+        if not self.ui_alive:
+            return
         self.bar.show_view(message.view)
 
     @work(thread=True, group="open-ulid", exit_on_error=False)
@@ -279,6 +287,8 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def _found_ulid(
         self, ulid: str, found: Found, seq: int | None, error: Exception | None = None
     ) -> None:
+        if not self.ui_alive:
+            return
         self.ulid_pending = False
         if error is not None:
             self.report("Cannot open the session", error)

@@ -39,6 +39,12 @@ class AppBase(App[None]):
         return self.main
 
     @property
+    def ui_alive(self) -> bool:
+        """False once the main screen's widgets are gone (the app is closing): results that
+        arrive from workers then have nowhere to go and are dropped."""
+        return bool(self.main.query(ReplayBar))
+
+    @property
     def table(self) -> SessionTable:
         return self.main.table
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import work
+from textual.css.query import NoMatches
 from textual.message import Message
 
 from store import SessionRow
 
 from .app_base import AppBase
-from .catalog import SessionItem, SessionKey
+from .catalog import ListOrder, SessionItem, SessionKey
 from .live import POLL_INTERVAL, ChangeWatcher
 from .timeline import TimelineShape, read_shape
 
@@ -41,6 +42,7 @@ class SessionsRefreshed(Message):
 
 class LiveMixin(AppBase):
     watcher: ChangeWatcher | None = None
+    list_order: ListOrder  # set by the app: how the list is sorted and filtered
 
     def start_watching(self) -> None:
         self.watcher = ChangeWatcher(self.catalog)
@@ -71,9 +73,16 @@ class LiveMixin(AppBase):
 
     def _refresh_list(self, partitions: set[int]) -> None:
         table = self.table
+        if table.total is None:
+            # The first page is still loading (and will be fresh). Refreshing now would list
+            # every session as new, move the cursor to the top and preview that session
+            # instead of the one --session asked for.
+            return
         known = {item.key for item in table.items}
         newest: list[SessionItem] = []
-        pager = self.catalog.pager()
+        # The list's own sort and filter: a new session that does not pass the filter is not
+        # added, and the total is the filtered one.
+        pager = self.catalog.pager(order=self.list_order)
         for item in pager.next_page():
             if item.key in known:
                 break
@@ -85,11 +94,16 @@ class LiveMixin(AppBase):
             for fresh in [self.catalog.item(item.key)]
             if fresh is not None and fresh != item
         ]
-        total = self.catalog.total_sessions()
+        total = pager.total()
         self.post_message(SessionsRefreshed(newest, updated, total))
 
     def on_session_grew(self, message: SessionGrew) -> None:
-        timeline = self.replay.timeline
+        if not self.ui_alive:
+            return
+        try:
+            timeline = self.replay.timeline
+        except NoMatches:  # the app is closing: a poll still in flight finds no widgets
+            return
         if timeline is None or timeline.key != message.key or message.key != self.shown_key:
             return
         if timeline.kinds != self.kinds:
@@ -101,7 +115,12 @@ class LiveMixin(AppBase):
         self.bar.set_counts(message.counts, self.kinds)
 
     def on_sessions_refreshed(self, message: SessionsRefreshed) -> None:
-        table = self.table
+        if not self.ui_alive:
+            return
+        try:
+            table = self.table
+        except NoMatches:  # the app is closing
+            return
         for item in message.updated:
             table.update_item(item)
         if message.newest:

@@ -97,6 +97,8 @@ class ToolsMixin(AppBase):
         self.call_from_thread(self._found_event, key, needle, found.seq if found else None)
 
     def _found_event(self, key: SessionKey, needle: str, seq: int | None) -> None:
+        if not self.ui_alive:
+            return
         if key != self.shown_key:
             return
         if seq is None or not self.replay.jump_to_seq(seq):
@@ -294,6 +296,8 @@ class ToolsMixin(AppBase):
         self.call_from_thread(self._deleted, key, deleted)
 
     def _deleted(self, key: SessionKey, deleted: bool) -> None:
+        if not self.ui_alive:
+            return
         if key == self.shown_key:
             self.shown_key = self.wanted_key = None
             self.replay.show(None)
