@@ -7,10 +7,8 @@ the play head and reveals them with the session's own gaps (see ``player.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import tzinfo
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -30,15 +28,9 @@ from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from .event_line import LineStyles, render_event_line
 from .replay_messages import ReplayMessages
+from .replay_playback import Playback, Scheduler
 
 __all__ = ["ReplayView"]
-
-
-class Cancellable(Protocol):
-    def stop(self) -> object: ...
-
-
-Scheduler = Callable[[float, Callable[[], None]], Cancellable]
 
 
 class ReplayView(ReplayMessages, ScrollView, can_focus=True):
@@ -97,7 +89,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.play_head: int | None = None
         self.highlight: str | None = None
         self.scheduler: Scheduler = self.set_timer
-        self._timer: Cancellable | None = None
+        self.playback = Playback(self)
         self._lines: LRUCache[tuple[int, int, bool, int, str | None], Strip] = LRUCache(1024)
         self._pending: set[int] = set()
 
@@ -119,40 +111,40 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
 
     def show(self, timeline: Timeline | None, row: int | None = None, live: bool = False) -> None:
         """Replace what the pane shows; the cursor goes to ``row`` (default: the last event)."""
-        self._stop_timer()
+        self.playback.stop_timer()
         self.play_head = None
         self.set_reactive(ReplayView.play, PlayState(idle_cap=self.play.idle_cap))
         self.timeline = timeline
         self.live = live
         self._lines.clear()
         self._pending.clear()
-        self._resize_virtual()
+        self.resize_virtual()
         target = (self.rows - 1) if row is None else max(0, min(row, self.rows - 1))
         self.set_reactive(ReplayView.cursor, max(0, target))
         # Scroll now, so the first frame draws (and reads) the cursor's rows, not the top; and
         # again once the new virtual size has reached the scrollbars.
         self._scroll_cursor_into_view(row is not None)
         self.call_after_refresh(self._scroll_cursor_into_view, row is not None)
-        self._changed()
+        self.announce()
 
     def grow(self, timeline: Timeline, live: bool) -> None:
         """The shown session has more events (or ended): keep the place, follow the end."""
         was_following = self.following and self.play_head is None
         self.timeline = timeline
         self.live = live
-        self._resize_virtual()
+        self.resize_virtual()
         if was_following:
             self.cursor = self.rows - 1
-        self._changed()
+        self.announce()
 
-    def _resize_virtual(self) -> None:
+    def resize_virtual(self) -> None:
         # Width 0: lines are cut to the pane, never scrolled sideways. The content width read
         # here is stale when the vertical scrollbar is about to appear, and would be 2 columns
         # too wide: a horizontal scrollbar would take the pane's last row.
         self.virtual_size = Size(0, self.rows)
         self.refresh()
 
-    def _changed(self) -> None:
+    def announce(self) -> None:
         self._update_title()
         self.post_message(self.Changed(self))
 
@@ -199,7 +191,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         event = timeline.cached(row)
         if event is None:
-            self._want(row // PAGE_SIZE)
+            self.want_page(row // PAGE_SIZE)
             loading = self.get_component_rich_style("replay--loading")
             return Strip.blank(width, self.rich_style).apply_style(loading)
         cursor_state = (2 if self.has_focus else 1) if row == self.cursor else 0
@@ -221,7 +213,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             self._lines[key] = strip
         return strip
 
-    def _want(self, page: int) -> None:
+    def want_page(self, page: int) -> None:
         timeline = self.timeline
         if timeline is None or page in self._pending or timeline.has_page(page):
             return
@@ -251,14 +243,14 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
-        self._changed()
+        self.announce()
         self.refresh()
 
     def watch_absolute_time(self) -> None:
         self.refresh()
 
     def watch_play(self) -> None:
-        self._changed()
+        self.announce()
 
     def on_focus(self) -> None:
         self.refresh()
@@ -326,94 +318,25 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             self._set_cursor(self.scroll_offset.y + offset.y)
 
     def on_resize(self) -> None:
-        self._resize_virtual()
+        self.resize_virtual()
         self._lines.clear()
 
-    # ---- timed replay ----------------------------------------------------------------------
+    # ---- timed replay (see replay_playback.py) ----------------------------------------------
 
     def action_play(self) -> None:
-        if not self.timeline or not self.timeline.count:
-            return
-        if self.play_head is None:
-            at_end = self.cursor >= self.timeline.count - 1
-            self.play_head = 0 if at_end else self.cursor
-            self._resize_virtual()
-            self.cursor = self.play_head
-        self.play = self.play.toggled()
-        if self.play.playing:
-            self._schedule_next()
-        else:
-            self._stop_timer()
+        self.playback.toggle()
 
     def action_speed(self, direction: int) -> None:
-        self.play = self.play.faster() if direction > 0 else self.play.slower()
+        self.playback.speed(direction)
 
     def action_auto_pause(self) -> None:
-        self.play = replace(self.play, auto_pause=not self.play.auto_pause)
+        self.playback.auto_pause()
 
     def action_step(self, delta: int) -> None:
-        if self.play_head is None:
-            self.action_move(delta)
-            return
-        self._stop_timer()
-        self.play = self.play.paused()
-        self._move_head(self.play_head + delta)
+        self.playback.step(delta)
 
     def stop_replay(self) -> None:
-        self._stop_timer()
-        self.play_head = None
-        self.play = self.play.paused()
-        self._resize_virtual()
-        # Stopping a paused replay leaves ``play`` equal, so its watcher does not run: say so
-        # here, or the bar keeps showing the replay that has ended.
-        self._changed()
-
-    def _move_head(self, row: int) -> None:
-        if self.timeline is None:
-            return
-        self.play_head = max(0, min(row, self.timeline.count - 1))
-        self._resize_virtual()
-        self.cursor = self.play_head
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def _schedule_next(self) -> None:
-        self._stop_timer()
-        timeline, head = self.timeline, self.play_head
-        if timeline is None or head is None:
-            return
-        if head >= timeline.count - 1:
-            self.play = self.play.paused()
-            return
-        current, upcoming = timeline.cached(head), timeline.cached(head + 1)
-        if current is None or upcoming is None:
-            self._want((head + 1) // PAGE_SIZE)
-            self._timer = self.scheduler(0.05, self._schedule_next)
-            return
-        delay = self.play.delay(current.at, upcoming.at)
-        self._timer = self.scheduler(delay, self._advance)
-
-    def _advance(self) -> None:
-        self._timer = None
-        timeline, head = self.timeline, self.play_head
-        if not self.play.playing or timeline is None or head is None:
-            return
-        for _ in range(self.play.batch()):
-            if head >= timeline.count - 1:
-                break
-            event = timeline.cached(head + 1)
-            if event is None:
-                break
-            head += 1
-            if self.play.auto_pause and event.kind in (EventKind.WARN, EventKind.ALERT):
-                self.play = self.play.paused()
-                break
-        self._move_head(head)
-        if self.play.playing:
-            self._schedule_next()
+        self.playback.stop()
 
     # ---- requests to the app ---------------------------------------------------------------
 
