@@ -136,6 +136,12 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
         if self.ulid_pending:
             return  # --session ULID is being opened: no preview of the first row meanwhile
+        current = self.table.current_item()
+        if current is None or current.key != message.item.key:
+            # Stale: the cursor has left that row since (the highlight of the first row,
+            # posted while --session ULID was pending, can arrive after the ULID was opened
+            # and selected; its preview then replaced the session asked for).
+            return
         if self._preview_timer is not None:
             self._preview_timer.stop()
         if message.item.key in (self.wanted_key, self.shown_key):

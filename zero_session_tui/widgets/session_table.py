@@ -106,7 +106,13 @@ class SessionTable(DataTable[Text]):
     def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
         now = self.clock()
         theme = self.app.current_theme
+        present = {item.key for item in self.items}
         for item in items:
+            if item.key in present:
+                # A live refresh that raced a reload added it already: a second row with the
+                # same key raised DuplicateKey and dropped the rest of the page.
+                continue
+            present.add(item.key)
             self.add_row(
                 *self._cells(item, now, theme.warning, theme.error, theme.success),
                 key=self._row_key(item),

@@ -1,0 +1,254 @@
+"""Search: "/" on the list searches every session (ULID, version, engine, and event text through
+``store``), Enter opens a hit at its seq; "/" in the replay finds in the session with
+highlights, n / N step through the matches."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Static
+
+from store import Store
+from tests.app.harness import (
+    ALL_KINDS,
+    FORK,
+    HOSTILE,
+    LIVE,
+    PARENT,
+    SIZE,
+    ready,
+    replay_lines,
+    settle,
+    shown_ulid,
+    wait_until,
+)
+from tests.features._feature_support import notices, open_and_settle, reopened, wait_for_notice
+from zero_session_tui.screens.prompt import PromptScreen
+from zero_session_tui.screens.search import SearchScreen
+
+
+async def _search(pilot, needle: str) -> SearchScreen:
+    """Search for ``needle`` from the list (in the search already open, if one is) and wait
+    for its results."""
+    app = pilot.app
+    if not isinstance(app.screen, SearchScreen):
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+    screen = app.screen
+    assert isinstance(screen, SearchScreen)
+    before = screen.results
+    field = screen.query_one(Input)
+    field.value = ""
+    # Typed in one go (a key press costs ~0.1 s under Pilot); the input sees the same edits.
+    field.insert_text_at_cursor(needle)
+
+    def done() -> bool:
+        return screen.results is not before and field.value == needle
+
+    await wait_until(pilot, done, f"results for {needle!r}")
+    await pilot.pause()
+    return screen
+
+
+def _sessions(screen: SearchScreen, app) -> set[str]:
+    """ULIDs of the session results."""
+    found = set()
+    for ident, result in screen.results.items():
+        if ident.startswith("s"):
+            item = app.catalog.item(result.key)
+            found.add(item.session.ulid)
+    return found
+
+
+def _events(screen: SearchScreen, app) -> set[tuple[str, int]]:
+    found = set()
+    for ident, result in screen.results.items():
+        if ident.startswith("e"):
+            found.add((app.catalog.item(result.key).session.ulid, result.seq))
+    return found
+
+
+def _store_hits(db, needle: str) -> set[tuple[str, int]]:
+    with Store.open_readonly(db) as store:
+        return {(hit.session_ulid, hit.event.seq) for hit in store.search_events(needle, limit=50)}
+
+
+async def test_slash_on_the_list_searches_ulid_version_engine_and_event_text(
+    app_factory, fixture_db
+):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await _search(pilot, "F0RK0001")  # part of a ULID
+        assert _sessions(screen, app) == {FORK}
+        assert _events(screen, app) == set()
+        assert str(screen.query_one("#search-status", Static).render()) == (
+            "1 sessions, 0 events (newest first)"
+        )
+        screen = await _search(pilot, "0.3.1")  # a CLI version
+        assert _sessions(screen, app) == {PARENT}
+        screen = await _search(pilot, "127.0.0.1")  # an engine
+        assert _sessions(screen, app) == {PARENT}
+        screen = await _search(pilot, "engine.zero.example")
+        with Store.open_readonly(fixture_db) as store:
+            expected = {s.session.ulid for s in store.search_sessions("engine.zero.example", 20)}
+        assert _sessions(screen, app) == expected
+        assert len(expected) == 4
+        assert PARENT not in expected
+
+        # Event text, across every session, as the store finds it.
+        screen = await _search(pilot, "slippage")
+        assert _events(screen, app) == _store_hits(fixture_db, "slippage")
+        assert _events(screen, app) == {(ALL_KINDS, 6), (ALL_KINDS, 9), (PARENT, 6)}
+        assert _sessions(screen, app) == set()
+        options = screen.query_one(OptionList)
+        assert options.option_count == 3
+        # Hits read "session#seq kind text", newest first.
+        first = options.get_option_at_index(0).prompt
+        assert str(first).split()[:2] == [f"{PARENT[:4]}\u2026{PARENT[-6:]}#6", "warn"]
+        screen = await _search(pilot, "BTC-USD")
+        assert _events(screen, app) == _store_hits(fixture_db, "BTC-USD")
+        assert {ulid for ulid, _ in _events(screen, app)} == {ALL_KINDS, PARENT, FORK, LIVE}
+
+        # Hostile text stays literal: markup is not parsed, nothing is run.
+        screen = await _search(pilot, "[TODO]")
+        assert _events(screen, app) == {(HOSTILE, 5)}
+        prompt = str(screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert prompt.endswith("[TODO] plan")
+        assert notices(app) == []
+
+        # Escape closes the search and leaves the pane as it was.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SearchScreen)
+        assert shown_ulid(app) == LIVE
+
+
+async def test_enter_on_an_event_hit_opens_that_session_at_that_seq(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await _search(pilot, "slippage")
+        options = screen.query_one(OptionList)
+        wanted = next(
+            index
+            for index in range(options.option_count)
+            if (ident := options.get_option_at_index(index).id)
+            and app.catalog.item(screen.results[ident].key).session.ulid == ALL_KINDS
+            and screen.results[ident].seq == 6
+        )
+        options.focus()
+        options.highlighted = wanted
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: shown_ulid(app) == ALL_KINDS, "the hit's session")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.replay.cursor_event_seq() == 6
+        assert (
+            "slippage 0.84% on BTC-USD"
+            in replay_lines(app)[app.replay.cursor - app.replay.scroll_offset.y]
+        )
+        assert app.table.current_item().session.ulid == ALL_KINDS
+        assert app.focused is app.replay
+
+
+async def test_keyboard_only_enter_or_down_then_enter_opens_the_first_hit(app_factory, fixture_db):
+    """Enter in the input goes to the results on the first hit; so does Down (with nothing
+    highlighted, Enter used to do nothing)."""
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for keys in (["enter", "enter"], ["down", "enter"]):
+            app.replay.action_first()
+            screen = await _search(pilot, "/pnl")
+            assert _events(screen, app) == {(ALL_KINDS, 14)}
+            await pilot.press(*keys)
+            await wait_until(pilot, lambda: app.replay.cursor_event_seq() == 14, f"{keys}")
+            await settle(pilot)
+            assert shown_ulid(app) == ALL_KINDS
+            assert not isinstance(app.screen, SearchScreen)
+
+
+# ---- find in the session -------------------------------------------------------------------
+
+
+async def _find(pilot, needle: str) -> None:
+    app = pilot.app
+    await pilot.press("slash")
+    await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), "the find prompt")
+    field = app.screen.query_one(Input)
+    field.value = ""  # the prompt offers the last needle
+    field.insert_text_at_cursor(needle)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def _match_segments(app, seq: int) -> list[str]:
+    """Texts drawn with the match style on the row of ``seq``."""
+    replay = app.replay
+    match = replay.get_component_rich_style("replay--match", partial=True)
+    row = replay.timeline.row_of_seq(seq) - replay.scroll_offset.y
+    return [
+        segment.text
+        for segment in replay.render_line(row)
+        if segment.style is not None and segment.style.bgcolor == match.bgcolor
+    ]
+
+
+async def test_find_in_session_highlights_and_n_N_step_through_matches(app_factory, fixture_db):
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        replay = app.replay
+        await pilot.press("home")
+        await _find(pilot, "Slippage")  # case-insensitive
+        assert replay.highlight == "Slippage"
+        assert replay.cursor_event_seq() == 6
+        # Every match on screen is highlighted, the cursor's row or not; nothing else is.
+        assert _match_segments(app, 9) == ["slippage"]
+        assert _match_segments(app, 6) == ["slippage"]
+        assert _match_segments(app, 8) == []
+        await pilot.press("n")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 9
+        await pilot.press("n")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 9  # no more after the last match
+        await wait_for_notice(pilot, "No more events containing 'Slippage'")
+        await pilot.press("N")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 6
+        await pilot.press("N")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 6
+        # An empty find clears the highlight.
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), "the find prompt")
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert replay.highlight is None
+        assert _match_segments(app, 9) == []
+
+
+async def test_find_skips_events_of_hidden_kinds(app_factory, fixture_db):
+    """With prompts hidden, "/pnl" (only in the prompt "> /pnl", seq 14) finds nothing: the
+    cursor must not land on another event that does not contain it."""
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        replay = app.replay
+        await pilot.press("1")
+        await reopened(pilot)
+        await pilot.press("home")
+        await _find(pilot, "/pnl")
+        await wait_for_notice(pilot, "No more events containing '/pnl'")
+        assert replay.cursor_event_seq() == 1
+        # With "BTC-USD" the hidden prompt seq 4 is skipped: the first shown match is seq 5.
+        await _find(pilot, "BTC-USD")
+        assert replay.cursor_event_seq() == 5
+        await pilot.press("n")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 6
+        await pilot.press("N", "N")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 5
