@@ -207,16 +207,18 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
 
     # ---- replay ----------------------------------------------------------------------------
 
-    def open_session(self, key: SessionKey, seq: int | None = None) -> None:
+    def open_session(self, key: SessionKey, seq: int | None = None, quiet: bool = False) -> None:
         # A preview still pending (e.g. the list loaded before --session ULID#SEQ was found)
         # would reopen the session at its end, losing the event asked for.
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self.wanted_key = key
-        self._open_worker(key, seq, self.kinds)
+        self._open_worker(key, seq, self.kinds, quiet)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_worker(self, key: SessionKey, seq: int | None, kinds: frozenset[str] | None) -> None:
+    def _open_worker(
+        self, key: SessionKey, seq: int | None, kinds: frozenset[str] | None, quiet: bool
+    ) -> None:
         try:
             session = self.catalog.store(key.partition).get_session(key.session_id)
             if session is None:
@@ -228,7 +230,7 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         except Exception as error:
             self.call_from_thread(self.report, "Cannot open session", error)
             return
-        self.call_from_thread(self._session_opened, opened, seq)
+        self.call_from_thread(self._session_opened, opened, None if quiet else seq)
         self._check_opened(opened)
 
     def _check_opened(self, opened: Opened) -> None:

@@ -56,7 +56,7 @@ class AppBase(App[None]):
     def bar(self) -> ReplayBar:
         return self.main.bar
 
-    def open_session(self, key: SessionKey, seq: int | None = None) -> None:
+    def open_session(self, key: SessionKey, seq: int | None = None, quiet: bool = False) -> None:
         """Open ``key`` in the replay pane (at ``seq`` when given); defined by the app."""
         raise NotImplementedError
 

@@ -48,6 +48,11 @@ class LiveMixin(AppBase):
         self.watcher = ChangeWatcher(self.catalog)
         self.set_interval(POLL_INTERVAL, self._poll)
 
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+
     def _poll(self) -> None:
         self._poll_worker(self.shown_key, self.kinds)
 

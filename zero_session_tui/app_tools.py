@@ -12,6 +12,7 @@ from store import SessionError, milestones
 from . import locations
 from .app_base import AppBase
 from .catalog import SessionKey
+from .sanitize import inert
 from .widgets.replay import ReplayView
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class ToolsMixin(AppBase):
             found = self.catalog.store(key.partition).find_event(
                 key.session_id, needle, seq, forward=forward, kinds=kinds
             )
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot search", error)
             return
         self.call_from_thread(self._found_event, key, needle, found.seq if found else None)
@@ -108,8 +109,13 @@ class ToolsMixin(AppBase):
         timeline = self.replay.timeline
         event = timeline.cached(self.replay.cursor) if timeline else None
         if event is not None:
-            self.copy_to_clipboard(event.text)
-            self.notify(f"Copied the text of seq {event.seq} ({len(event.text):,} characters).")
+            # Inert, like the screen: a pasted escape sequence or bidi override would act in
+            # whatever receives the paste (a shell, another terminal program). Tabs and
+            # newlines are kept.
+            text = "\t".join(inert(part) for part in event.text.split("\t"))
+            self.copy_to_clipboard(text)
+            note = "" if text == event.text else ", control characters as symbols"
+            self.notify(f"Copied the text of seq {event.seq} ({len(text):,} characters{note}).")
 
     def _copy_link(self) -> None:
         timeline = self.replay.timeline
@@ -126,7 +132,9 @@ class ToolsMixin(AppBase):
         kinds = current ^ {message.kind}
         self.kinds = None if kinds == ALL_KINDS else frozenset(kinds)
         if self.shown_key is not None:
-            self.open_session(self.shown_key, self.replay.cursor_event_seq())
+            # The cursor's event may be one now hidden: the nearest shown one after it (or
+            # the end) is taken, without a notice.
+            self.open_session(self.shown_key, self.replay.cursor_event_seq(), quiet=True)
 
     # ---- search across sessions ------------------------------------------------------------
 
@@ -162,7 +170,7 @@ class ToolsMixin(AppBase):
             ended_at = session.ended_at or self.clock()
             report = generate(session, store.iter_events(key.session_id), ended_at)
             qualifies = should_wrap(session, store.iter_events(key.session_id), ended_at)
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot compute the wrap", error)
             return
         self.call_from_thread(self.push_screen, WrapScreen(report, qualifies, live))
@@ -180,7 +188,7 @@ class ToolsMixin(AppBase):
             path = write_wrap(message.report, locations.wraps_dir())
             with self.catalog.writer(key.partition) as store:
                 store.set_milestone(milestones.LAST_DAILY_WRAP_AT, self.clock().isoformat())
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot write the wrap", error)
             return
         self.call_from_thread(self.notify, f"Wrap written to {path}", markup=False)
@@ -202,7 +210,7 @@ class ToolsMixin(AppBase):
                 raise SessionError("the session no longer exists")
             writer = export_markdown if fmt == "md" else export_jsonl
             path = writer(store, session, locations.exports_dir())
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot export", error)
             return
         self.call_from_thread(self.notify, f"Exported to {path}", markup=False)
@@ -219,7 +227,7 @@ class ToolsMixin(AppBase):
 
         try:
             root = self._fork_tree(key)
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot read forks", error)
             return
         if root is None:
@@ -290,7 +298,7 @@ class ToolsMixin(AppBase):
         try:
             with self.catalog.writer(key.partition) as store:
                 deleted = store.delete_session(key.session_id)
-        except SessionError as error:
+        except Exception as error:
             self.call_from_thread(self.report, "Cannot delete", error)
             return
         self.call_from_thread(self._deleted, key, deleted)
