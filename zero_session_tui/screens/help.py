@@ -30,6 +30,13 @@ _KEY_NAMES = {
     "shift+tab": "Shift+Tab",
     "question_mark": "?",
     "space": "Space",
+    "slash": "/",
+    "colon": ":",
+    "comma": ",",
+    "full_stop": ".",
+    "plus": "+",
+    "equals_sign": "=",
+    "minus": "-",
 }
 
 

@@ -63,5 +63,8 @@ def render_event_line(
         line.highlight_words([inert(highlight)], styles.match, case_sensitive=False)
     line.truncate(width, overflow="ellipsis", pad=True)
     base = styles.base + styles.cursor if is_cursor else styles.base
-    segments = Segment.apply_style(line.render(console), base)
+    # On the cursor row the cursor's text colour wins over the kind colours, else a kind drawn
+    # in the cursor's own background colour (a command, in the default theme) vanished.
+    over = Style(color=styles.cursor.color) if is_cursor and styles.cursor.color else None
+    segments = Segment.apply_style(line.render(console), base, over)
     return Strip(segments, width).crop(0, width)

@@ -1,0 +1,306 @@
+"""Help, quit, the command palette, --session, and the first-launch welcome."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
+
+from store import Store, milestones
+from tests.app.harness import (
+    ALL_KINDS,
+    BIG,
+    HOSTILE,
+    SIZE,
+    WATCHDOG_S,
+    drain,
+    ready,
+    record_notifications,
+    screen_text,
+    settle,
+    shown_ulid,
+    wait_until,
+)
+from zero_session_tui.app_live import LiveMixin, SessionGrew, SessionsRefreshed
+from zero_session_tui.catalog import SessionPager
+from zero_session_tui.screens.help import HelpScreen, describe_keys
+from zero_session_tui.screens.welcome import WelcomeScreen
+
+
+def _milestone(path: Path) -> str | None:
+    with Store.open_readonly(path) as store:
+        return store.get_milestone(milestones.WELCOME_SHOWN)
+
+
+# ---- help ------------------------------------------------------------------------------------
+
+
+async def test_question_mark_shows_every_binding_and_escape_closes_it(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        assert "Keys" in screen_text(app)
+        table = app.screen.query_one("#help-table", Static).content
+        console = Console(width=100, file=io.StringIO(), record=True, legacy_windows=False)
+        console.print(table)
+        text = console.export_text()
+        groups = app.help_groups()
+        assert [title for title, _ in groups][:4] == [
+            "Everywhere",
+            "Session list",
+            "Replay",
+            "Event in full",
+        ]
+        for title, bindings in groups:
+            assert title in text
+            for binding in bindings:
+                assert binding.description in text, binding
+                assert describe_keys(binding.key) in text, binding
+        # The keys the issue names, as a person reads them.
+        for shown in ("q", "?", "Tab", "Enter", "Home  g", "End  G", "PgUp", "\u2191  k", "t"):
+            assert shown in text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main, "the main screen")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help again")
+        await pilot.press("question_mark")  # ? closes it too
+        await wait_until(pilot, lambda: app.screen is app.main, "the main screen again")
+
+
+# ---- quit ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("focus", ["list", "replay"])
+async def test_q_quits(app_factory, fixture_db, focus):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        if focus == "replay":
+            await pilot.press("tab")
+            assert app.focused is app.replay
+        assert app.return_code is None
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code is not None, "the app to exit")
+    assert app.return_code == 0
+
+
+async def test_a_live_update_arriving_as_the_app_closes_is_dropped(app_factory, fixture_db):
+    """The live poll runs in a worker; its result can reach the app after q has taken the
+    screen's widgets down. It must be dropped, not crash the exit with a traceback."""
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        key, timeline = app.shown_key, app.replay.timeline
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code is not None, "the app to exit")
+    assert app.return_code == 0
+    app.on_session_grew(SessionGrew(key, timeline.session, timeline.shape, {}))
+    app.on_sessions_refreshed(SessionsRefreshed([], [], 7))
+
+
+# ---- command palette -------------------------------------------------------------------------
+
+
+async def test_the_command_palette_has_the_apps_actions(app_factory, fixture_db):
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: shown_ulid(app) == ALL_KINDS, "the session")
+        await ready(pilot)
+        titles = {command.title for command in app.get_system_commands(app.main)}
+        assert {
+            "Keys",
+            "Sessions",
+            "Replay",
+            "First event",
+            "Last event",
+            "Event in full",
+            "Toggle time",
+            "Reload sessions",
+        } <= titles
+        # Run one through the palette, as a person would.
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"first ev")
+
+        def offered() -> bool:
+            options = app.screen.query_one(CommandList)
+            return options.option_count > 0 and options.highlighted is not None
+
+        await wait_until(pilot, offered, "the palette to offer the command")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is app.main, "the palette to close")
+        await wait_until(pilot, lambda: app.replay.cursor == 0, "the jump to the first event")
+        assert str(app.replay.border_subtitle) == "seq 1 \u00b7 1 of 16 events"
+
+
+# ---- --session -------------------------------------------------------------------------------
+
+
+async def test_session_option_opens_straight_at_the_session(app_factory, fixture_db):
+    app = app_factory(fixture_db, args=["--session", HOSTILE])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: shown_ulid(app) == HOSTILE, "the session")
+        await ready(pilot)
+        assert app.focused is app.replay
+        assert app.replay.cursor == app.replay.timeline.count - 1
+        assert app.table.current_item().session.ulid == HOSTILE  # the list follows
+
+
+async def test_session_option_with_seq_opens_at_the_event(app_factory, big_db):
+    app = app_factory(big_db, args=["--session", f"{BIG}#12345"])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: shown_ulid(app) == BIG, "the session")
+        await ready(pilot)
+        replay = app.replay
+        assert replay.cursor == 12344
+        assert str(replay.border_subtitle) == "seq 12,345 \u00b7 12,345 of 20,000 events"
+        top = replay.scroll_offset.y
+        assert top <= replay.cursor < top + replay.scrollable_content_region.height
+        line = replay.render_line(replay.cursor - top).text
+        assert line.rstrip().endswith("event number 12345")
+
+
+async def test_session_option_past_the_last_seq_says_so(app_factory, fixture_db):
+    app = app_factory(fixture_db, args=["--session", f"{ALL_KINDS}#999"])
+    notes = record_notifications(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: shown_ulid(app) == ALL_KINDS, "the session")
+        await ready(pilot)
+        assert app.replay.cursor == 15
+        await wait_until(pilot, lambda: bool(notes), "the note")
+        assert notes[0]["message"] == "No event at seq 999 is shown; showing the end."
+        assert "No event at seq 999" in screen_text(app)
+
+
+async def test_the_first_live_poll_leaves_a_list_still_loading_alone(
+    app_factory, fixture_db, monkeypatch: pytest.MonkeyPatch
+):
+    """A slow disk: the list's first page arrives after the first live poll. The poll must
+    not fill the list itself (every session would count as new, the cursor would jump to the
+    top and preview that session instead of the one --session asked for)."""
+    polled = threading.Event()
+    released = threading.Event()
+    refresh_list = LiveMixin._refresh_list
+
+    def refresh_and_note(self, partitions):
+        try:
+            refresh_list(self, partitions)
+        finally:
+            polled.set()
+
+    total = SessionPager.total
+    held = threading.Event()
+
+    def held_total(self):
+        if not held.is_set():  # the first page's count waits until the test releases it
+            held.set()
+            assert released.wait(WATCHDOG_S), "never released"
+        return total(self)
+
+    monkeypatch.setattr(LiveMixin, "_refresh_list", refresh_and_note)
+    monkeypatch.setattr(SessionPager, "total", held_total)
+    app = app_factory(fixture_db, args=["--session", HOSTILE])
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await wait_until(pilot, polled.is_set, "the first poll", workers=False)
+            opened = lambda: shown_ulid(app) == HOSTILE  # noqa: E731
+            await wait_until(pilot, opened, "the session", workers=False)
+            for _ in range(3):
+                await pilot.pause()  # let whatever the poll posted be handled
+            assert app.table.row_count == 0
+        finally:
+            released.set()
+        await ready(pilot)
+        keys = [item.key for item in app.table.items]
+        assert len(keys) == len(set(keys)) == app.table.row_count == 7
+        assert shown_ulid(app) == HOSTILE
+        assert app.table.current_item().session.ulid == HOSTILE
+
+
+@pytest.mark.parametrize("ulid", ["01JNOSUCHSESSION000000000X", "[/b][@click=app.quit]x"])
+async def test_an_unknown_session_is_a_notification_not_a_crash(app_factory, fixture_db, ulid):
+    app = app_factory(fixture_db, args=["--session", ulid])
+    notes = record_notifications(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: bool(notes), "the note")
+        await ready(pilot)
+        assert notes == [
+            {
+                "message": f"No session {ulid} in these databases.",
+                "severity": "error",
+                "markup": False,
+            }
+        ]
+        assert "No session" in screen_text(app)
+        assert ulid[:12] in screen_text(app)  # shown as typed, markup and all
+        assert app.return_code is None
+        assert app.focused is app.table
+
+
+# ---- welcome ---------------------------------------------------------------------------------
+
+
+async def test_the_welcome_shows_once_and_is_recorded_through_store(app_factory, fresh_db):
+    app = app_factory(fresh_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
+        text = screen_text(app)
+        assert "Welcome to zero-session-tui" in text
+        assert "Press any key to start." in text
+        assert _milestone(fresh_db) is None  # recorded only once seen
+        await pilot.press("x")
+        await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
+        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+    # A second launch on the same database does not show it.
+    again = app_factory(fresh_db)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not any(isinstance(screen, WelcomeScreen) for screen in again.screen_stack)
+
+
+@pytest.mark.parametrize("key", ["q", "escape", "question_mark", "enter"])
+async def test_any_key_only_dismisses_the_welcome(app_factory, fresh_db, key):
+    app = app_factory(fresh_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
+        await pilot.press(key)
+        await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
+        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+        await settle(pilot)
+        assert app.return_code is None  # q did not quit, ? opened no help, Enter opened nothing
+        assert app.screen is app.main
+        assert app.focused is app.table
+
+
+async def test_a_click_dismisses_the_welcome(app_factory, fresh_db):
+    app = app_factory(fresh_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
+        await pilot.click("#welcome")
+        await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
+        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+
+
+async def test_no_welcome_when_the_milestone_is_set(app_factory, fixture_db):
+    assert _milestone(fixture_db) == "true"
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await drain(app)
+        assert app.screen is app.main
+        assert not any(isinstance(screen, WelcomeScreen) for screen in app.screen_stack)
+
+
+async def test_no_welcome_option_shows_nothing_and_records_nothing(app_factory, fresh_db):
+    app = app_factory(fresh_db, args=["--no-welcome"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.screen is app.main
+    assert _milestone(fresh_db) is None
