@@ -298,13 +298,18 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         if not self.ui_alive:
             return
         self.ulid_pending = False
-        if error is not None:
-            self.report("Cannot open the session", error)
+        if error is not None or found is None:
+            if error is not None:
+                self.report("Cannot open the session", error)
+            else:
+                message = f"No session {ulid} in these databases."
+                self.notify(message, severity="error", markup=False)
             self.table.focus()
-            return
-        if found is None:
-            self.notify(f"No session {ulid} in these databases.", severity="error", markup=False)
-            self.table.focus()
+            # Start as without --session: preview the row under the cursor. Its highlight,
+            # if the list loaded meanwhile, was ignored while the ULID was pending.
+            current = self.table.current_item()
+            if current is not None and self.wanted_key is None:
+                self.open_session(current.key)
             return
         key, _, opened = found
         if self.wanted_key is not None and self.wanted_key != key:

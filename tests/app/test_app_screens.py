@@ -16,6 +16,7 @@ from tests.app.harness import (
     ALL_KINDS,
     BIG,
     HOSTILE,
+    NEWEST_FIRST,
     SIZE,
     WATCHDOG_S,
     drain,
@@ -242,6 +243,8 @@ async def test_an_unknown_session_is_a_notification_not_a_crash(app_factory, fix
         assert ulid[:12] in screen_text(app)  # shown as typed, markup and all
         assert app.return_code is None
         assert app.focused is app.table
+        # Then it starts as without --session: the newest session is previewed.
+        assert shown_ulid(app) == app.table.current_item().session.ulid == NEWEST_FIRST[0]
 
 
 # ---- welcome ---------------------------------------------------------------------------------
