@@ -41,6 +41,18 @@ from zero_session_tui.cli import parse_args  # noqa: E402
 AppFactory = Callable[..., ZeroSessionApp]
 
 
+@pytest.fixture(autouse=True)
+def private_homes(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test writes its caches (demo, search index), wraps and exports under a temp
+    directory, never in the home of whoever runs the suite. Tests may override these."""
+    base = tmp_path_factory.mktemp("homes")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("ZERO_HOME", str(base / "zero"))
+    monkeypatch.delenv("ZERO_SESSION_DB", raising=False)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_fixture_db(tmp_path_factory.mktemp("template") / "sessions.db")
