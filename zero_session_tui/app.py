@@ -7,21 +7,19 @@ are mixins: live tail (``app_live``) and the session tools (``app_tools``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from textual import work
-from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 
 from store import SessionFilter, milestones
 
+from .app_commands import CommandsMixin
 from .app_live import LiveMixin
-from .app_tools import ToolsMixin
 from .catalog import Catalog, ListOrder, SessionItem, SessionKey, SessionPager
 from .messages import (
     FilterRequested,
@@ -35,7 +33,7 @@ from .screens.main import MainScreen
 from .timeline import Opened, Timeline, TimelineShape, open_timeline, verify_shape
 from .warmup import Found, Warmup, find_and_open
 from .widgets.replay import ReplayView
-from .widgets.session_table import LIVE_WINDOW, SessionTable
+from .widgets.session_table import LIVE_WINDOW
 
 __all__ = ["ZeroSessionApp"]
 
@@ -43,7 +41,7 @@ PREVIEW_DELAY = 0.12
 """Seconds the list cursor rests on a session before the replay pane previews it."""
 
 
-class ZeroSessionApp(LiveMixin, ToolsMixin):
+class ZeroSessionApp(LiveMixin, CommandsMixin):
     """Browse, replay and follow ZERO sessions."""
 
     CSS_PATH = "app.tcss"
@@ -155,9 +153,6 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
         if message.item.key not in (self.wanted_key, self.shown_key):
             self.open_session(message.item.key)
         self.replay.focus()
-
-    def action_reload(self) -> None:
-        self.reload_sessions()
 
     def on_sort_requested(self, message: SortRequested) -> None:
         self.list_order = replace(self.list_order, sort=message.key, descending=message.descending)
@@ -354,72 +349,3 @@ class ZeroSessionApp(LiveMixin, ToolsMixin):
                 store.set_milestone(milestones.WELCOME_SHOWN, "true")
         except Exception as error:
             self.call_from_thread(self.report, "Cannot record that the welcome was shown", error)
-
-    # ---- help, palette ---------------------------------------------------------------------
-
-    def help_groups(self) -> list[tuple[str, list[BindingType]]]:
-        from .screens.event_detail import EventDetailScreen
-
-        return [
-            (
-                "Everywhere",
-                [
-                    *self.BINDINGS,
-                    *MainScreen.BINDINGS,
-                    Binding("ctrl+p", "command_palette", "All actions"),
-                ],
-            ),
-            (
-                "Session list",
-                [
-                    *SessionTable.BINDINGS,
-                    Binding("up,down", "", "Move"),
-                    Binding("pageup,pagedown", "", "Page"),
-                ],
-            ),
-            ("Replay", list(ReplayView.BINDINGS)),
-            ("Event in full", list(EventDetailScreen.BINDINGS)),
-        ]
-
-    def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_groups()))
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, MainScreen):
-            return
-        replay = self.replay
-        commands: list[tuple[str, str, Callable[[], object]]] = [
-            ("Keys", "Show every key binding", self.action_help),
-            ("Search", "Find sessions and events across every session", self.action_search),
-            ("Sessions", "Move to the session list", self.table.focus),
-            ("Replay", "Move to the replay pane", replay.focus),
-            ("Play / pause", "Replay the session with its real timing", replay.action_play),
-            ("First event", "Jump to the session's first event", replay.action_first),
-            ("Last event", "Jump to the last event and follow", replay.action_last),
-            ("Jump to seq", "Go to an event by its seq", lambda: replay.action_request("jump")),
-            (
-                "Find in session",
-                "Highlight and step through matches",
-                lambda: replay.action_request("find"),
-            ),
-            ("Event in full", "Show the event under the cursor", replay.action_expand),
-            ("Toggle time", "Offsets from the start or clock times", replay.action_toggle_time),
-            ("Wrap report", "Summary of this session (store.wrap)", self.action_wrap),
-            ("Export Markdown", "Write this session as Markdown", lambda: self.action_export("md")),
-            (
-                "Export JSON Lines",
-                "Write this session as JSON Lines",
-                lambda: self.action_export("jsonl"),
-            ),
-            ("Forks", "Parent and child sessions", self.action_forks),
-            ("Copy text", "Copy the event's text", lambda: replay.action_request("copy_text")),
-            ("Copy link", "Copy ulid#seq", lambda: replay.action_request("copy_link")),
-            ("Delete session", "Delete the highlighted session", self.action_delete),
-            ("Reload sessions", "Read the session list again", self.action_reload),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)

@@ -60,6 +60,9 @@ class AppBase(App[None]):
         """Open ``key`` in the replay pane (at ``seq`` when given); defined by the app."""
         raise NotImplementedError
 
+    def action_reload(self) -> None:
+        self.reload_sessions()
+
     def reload_sessions(self) -> None:
         """Read the session list again from the top; defined by the app."""
         raise NotImplementedError
