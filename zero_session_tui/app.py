@@ -84,16 +84,43 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
+        warm = self.warm
         if self.open_ulid:
             self.ulid_pending = True
-            self._find_and_open(self.open_ulid, self.open_seq)
+            if warm is not None and warm.session is not None and warm.session.done():
+                # Read while Textual was importing: show it in this very frame.
+                self._take_warm_session(warm, self.open_ulid, self.open_seq)
+            else:
+                self._find_and_open(self.open_ulid, self.open_seq)
         else:
             self.table.focus()
-        self._load_sessions(first=True)
+        if warm is not None and self.pager is self.warm_pager and warm.first_page.done():
+            self._take_warm_page(warm)
+        else:
+            self._load_sessions(first=True)
         if self.welcome:
             self._check_welcome()
         if self.follow_changes:
             self.start_watching()
+
+    def _take_warm_session(self, warm: Warmup, ulid: str, seq: int | None) -> None:
+        assert warm.session is not None
+        try:
+            found = warm.session.result()
+        except Exception as error:
+            self._found_ulid(ulid, None, seq, error)
+            return
+        self._found_ulid(ulid, found, seq)
+        if found is not None:
+            self._check_worker(found[2])
+
+    def _take_warm_page(self, warm: Warmup) -> None:
+        try:
+            page, complete, total = warm.first_page.result()
+        except Exception as error:
+            self.report("Cannot list sessions", error)
+            return
+        self._sessions_loaded(self.pager, page, complete, total)
 
     # ---- session list ----------------------------------------------------------------------
 
@@ -226,6 +253,10 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             self.call_from_thread(self.report, "Cannot open session", error)
             return
         self.call_from_thread(self._session_opened, opened, None if quiet else seq)
+        self._check_opened(opened)
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _check_worker(self, opened: Opened) -> None:
         self._check_opened(opened)
 
     def _check_opened(self, opened: Opened) -> None:

@@ -114,7 +114,8 @@ def open_timeline(
     row = timeline.row_of_seq(seq) if seq is not None else None
     target = row if row is not None else max(0, timeline.count - 1)
     page = target // PAGE_SIZE
-    for wanted in sorted({page, max(0, page - 1)}):
+    # The pages on screen, and the first page: Home / g is the jump users make most.
+    for wanted in sorted({page, max(0, page - 1), 0}):
         timeline.fetch_page(catalog, wanted)
     live = False
     if session.ended_at is None:
