@@ -198,8 +198,10 @@ class Timeline:
         rows did not move (the seqs were contiguous as assumed)."""
         successor = Timeline(self.key, self.session, shape, self.kinds)
         if shape.contiguous and shape.count == self.count and self.shape.contiguous:
-            with self._lock:
-                successor._pages.update(self._pages)
+            # Same rows: share the pages (and their lock), so a page still being read for
+            # this timeline lands in its successor too.
+            successor._pages = self._pages
+            successor._lock = self._lock
         return successor
 
     def grown(self, session: SessionRow, shape: TimelineShape) -> Timeline:

@@ -231,7 +231,10 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
 
     def _page_arrived(self, timeline: Timeline, page: int) -> None:
         self._pending.discard(page)
-        if timeline is self.timeline:
+        current = self.timeline
+        # Also when the session's timeline was replaced meanwhile (it grew, or its count was
+        # checked): the page went to the old one, and a refresh asks the new one for it.
+        if current is not None and current.key == timeline.key:
             self.refresh()
 
     def _page_failed(self, timeline: Timeline, page: int, message: str) -> None:
