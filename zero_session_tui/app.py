@@ -150,6 +150,14 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         table = self.table
         if total is not None:
             table.set_total(total)
+            empty = total == 0 and self.list_order.where.is_empty
+            self.replay.note = (
+                "No sessions here yet: the ZERO client records one each time it runs"
+                " (--demo shows a sample)."
+                if empty
+                else ""
+            )
+            self.replay.refresh()
         table.add_items(page, complete=complete)
         if self.wanted_key is not None:
             table.select_key(self.wanted_key.partition, self.wanted_key.session_id)

@@ -55,6 +55,23 @@ async def test_list_loads_newest_first_with_the_total_in_the_header(app_factory,
         assert (rows[PARENT]["cli"], rows[PARENT]["engine"]) == ("0.3.1", "127.0.0.1:7400")
 
 
+async def test_an_empty_database_says_why_the_list_is_empty(app_factory, empty_db):
+    app = app_factory(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, preview=False)
+        assert app.table.total == 0
+        assert app.replay.timeline is None
+        assert app.replay.note.startswith("No sessions here yet")
+        assert "--demo" in app.replay.render_line(1).text
+
+
+async def test_a_database_with_sessions_has_no_empty_note(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.replay.note == ""
+
+
 async def test_the_cursor_starts_on_the_newest_session_and_previews_it(app_factory, fixture_db):
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -88,6 +88,8 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.live = False
         self.play_head: int | None = None
         self.highlight: str | None = None
+        self.note = ""
+        """Said in the empty pane when no session is shown (an empty database)."""
         self.scheduler: Scheduler = self.set_timer
         self.playback = Playback(self)
         self._lines: LRUCache[tuple[int, int, bool, int, str | None], Strip] = LRUCache(1024)
@@ -187,6 +189,10 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         timeline = self.timeline
         row = self.scroll_offset.y + y
+        if timeline is None and self.note and y == 1:
+            line = Text(f"  {self.note}", style="italic", no_wrap=True, overflow="ellipsis")
+            line.truncate(width, pad=True)
+            return Strip(list(line.render(self.app.console)), width).apply_style(self.rich_style)
         if timeline is None or row >= self.rows:
             return Strip.blank(width, self.rich_style)
         event = timeline.cached(row)
