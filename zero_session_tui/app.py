@@ -20,7 +20,7 @@ from store import SessionFilter, milestones
 
 from .app_commands import CommandsMixin
 from .app_live import LiveMixin
-from .catalog import Catalog, ListOrder, SessionItem, SessionKey, SessionPager
+from .catalog import LIVE_WINDOW, Catalog, ListOrder, SessionItem, SessionKey, SessionPager
 from .messages import (
     FilterRequested,
     MoreSessionsWanted,
@@ -33,7 +33,6 @@ from .screens.main import MainScreen
 from .timeline import Opened, Timeline, TimelineShape, open_timeline, verify_shape
 from .warmup import Found, Warmup, find_and_open
 from .widgets.replay import ReplayView
-from .widgets.session_table import LIVE_WINDOW
 
 __all__ = ["ZeroSessionApp"]
 
@@ -254,9 +253,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             if session is None:
                 self.call_from_thread(self.notify, "That session no longer exists.", markup=False)
                 return
-            opened = open_timeline(
-                self.catalog, key, session, seq, kinds, self.clock(), LIVE_WINDOW
-            )
+            opened = open_timeline(self.catalog, key, session, seq, kinds, self.clock())
         except Exception as error:
             self.call_from_thread(self.report, "Cannot open session", error)
             return

@@ -96,8 +96,12 @@ class Catalog:
     def open(cls, paths: list[Path]) -> Catalog:
         """Check every database opens read-only (raising ``SessionError`` naming the path)."""
         catalog = cls(paths)
-        for partition in catalog.partitions:
-            catalog.store(partition.index)
+        try:
+            for partition in catalog.partitions:
+                catalog.store(partition.index)
+        except BaseException:
+            catalog.close()  # the databases that did open
+            raise
         return catalog
 
     def store(self, partition: int) -> Store:
@@ -307,15 +311,19 @@ class SessionPager:
         return page
 
 
-def status_of(item: SessionItem, now: datetime) -> str:
-    """ "ended", "live" (no end, recent activity) or "open" (no end, quiet)."""
-    session = item.session
+def is_live(session: SessionRow, last_event_at: datetime | None, now: datetime) -> bool:
+    """A session with no end whose last event (or start) is within ``LIVE_WINDOW``."""
     if session.ended_at is not None:
+        return False
+    last = last_event_at or session.started_at
+    return last is not None and now - last <= LIVE_WINDOW
+
+
+def status_of(item: SessionItem, now: datetime) -> str:
+    """Ended, live (no end, recent activity) or open (no end, quiet)."""
+    if item.session.ended_at is not None:
         return "ended"
-    last = item.summary.last_event_at or session.started_at
-    if last is not None and now - last <= LIVE_WINDOW:
-        return "live"
-    return "open"
+    return "live" if is_live(item.session, item.summary.last_event_at, now) else "open"
 
 
 def describe(error: Exception) -> str:

@@ -12,12 +12,12 @@ import threading
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from store import SessionRow, StoredEvent
 
-from .catalog import Catalog, SessionKey
+from .catalog import Catalog, SessionKey, is_live
 
 __all__ = [
     "PAGE_SIZE",
@@ -106,7 +106,6 @@ def open_timeline(
     seq: int | None,
     kinds: frozenset[str] | None,
     now: datetime,
-    live_window: timedelta,
 ) -> Opened:
     """Everything the first screen of a session needs, and nothing more: the bounds, and
     the pages around the row it opens at (call from a worker thread)."""
@@ -117,12 +116,8 @@ def open_timeline(
     # The pages on screen, and the first page: Home / g is the jump users make most.
     for wanted in sorted({page, max(0, page - 1), 0}):
         timeline.fetch_page(catalog, wanted)
-    live = False
-    if session.ended_at is None:
-        last = timeline.cached(timeline.count - 1) if timeline.count else None
-        moment = last.at if last is not None and last.at is not None else session.started_at
-        live = moment is not None and now - moment <= live_window
-    return Opened(timeline, row, live)
+    last = timeline.cached(timeline.count - 1) if timeline.count else None
+    return Opened(timeline, row, is_live(session, last.at if last else None, now))
 
 
 class Timeline:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from store import SessionRow
 
-from .catalog import LIVE_WINDOW, Catalog, SessionItem, SessionKey, SessionPager
+from .catalog import Catalog, SessionItem, SessionKey, SessionPager
 from .timeline import Opened, open_timeline
 
 __all__ = ["FirstPage", "Found", "Warmup"]
@@ -58,7 +58,7 @@ def find_and_open(catalog: Catalog, ulid: str, seq: int | None, now: datetime) -
     if found is None:
         return None
     key, session = found
-    return key, session, open_timeline(catalog, key, session, seq, None, now, LIVE_WINDOW)
+    return key, session, open_timeline(catalog, key, session, seq, None, now)
 
 
 def first_page(pager: SessionPager) -> FirstPage:

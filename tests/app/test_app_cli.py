@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from store import SessionError, Store
 from zero_session_tui import exit_codes
 from zero_session_tui.__main__ import main
+from zero_session_tui.catalog import Catalog
 from zero_session_tui.cli import parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +127,22 @@ def test_one_bad_database_among_good_ones_is_still_refused(fixture_db, workdir: 
         "sessions.db-wal",
         "sessions.db-shm",
     }
+
+
+def test_a_refused_catalog_closes_the_databases_it_had_opened(
+    fixture_db, workdir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    closed: list[object] = []
+    close = Store.close
+
+    def recording_close(self: Store) -> None:
+        closed.append(self.path)
+        close(self)
+
+    monkeypatch.setattr(Store, "close", recording_close)
+    with pytest.raises(SessionError, match="no database at"):
+        Catalog.open([fixture_db, workdir / "nowhere.db"])
+    assert closed == [fixture_db]
 
 
 def test_in_a_real_process_there_is_no_traceback(tmp_path: Path):

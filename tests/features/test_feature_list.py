@@ -30,10 +30,11 @@ from tests.app.harness import (
 )
 from tests.features._feature_support import listed, notices, open_and_settle, wait_for_notice
 from zero_session_tui.app import PREVIEW_DELAY
+from zero_session_tui.catalog import LIVE_WINDOW
 from zero_session_tui.messages import SessionHighlighted
 from zero_session_tui.screens.confirm import ConfirmScreen
 from zero_session_tui.screens.filter import FilterScreen
-from zero_session_tui.widgets.session_table import LIVE_WINDOW, SessionTable
+from zero_session_tui.widgets.session_table import SessionTable
 
 
 def _store_order(db, *, sort="started", descending=True, where=None) -> list[str]:

@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ..catalog import LIVE_WINDOW, SessionItem, status_of
+from ..catalog import SessionItem, status_of
 from ..formatting import duration, engine_label, local_time, short_ulid
 from ..messages import (
     FilterRequested,
@@ -22,7 +22,7 @@ from ..messages import (
 )
 from ..sanitize import one_line
 
-__all__ = ["LIVE_WINDOW", "SessionTable", "status_of"]
+__all__ = ["SessionTable"]
 
 _PREFETCH_ROWS = 20
 
