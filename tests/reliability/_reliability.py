@@ -311,3 +311,17 @@ def screen_text(app: Any) -> str:
 def notifications(app: Any) -> list[Any]:
     """The app's notifications (shown or still queued)."""
     return list(getattr(app, "_notifications", []))
+
+
+def real_db(path: Path, sessions: int = 20) -> Path:
+    """A genuine multi-page database, checkpointed into one file."""
+    from store import Store
+
+    with Store.open(path) as store:
+        for n in range(sessions):
+            sid = store.start_session(f"01JREAL{n:04d}", None, "0.3.0", None)
+            store.append_many(sid, [("prompt", "x" * 500)] * 40)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
