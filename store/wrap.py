@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -17,7 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from .errors import SerializationError, StoreIOError
+from .atomic_write import write_atomically
+from .errors import SerializationError
 from .kinds import EventKind
 from .rows import SessionRow, StoredEvent
 from .timestamps import format_rfc3339
@@ -32,7 +30,6 @@ __all__ = [
     "command_of",
     "generate",
     "should_wrap",
-    "write_atomically",
     "write_wrap",
 ]
 
@@ -154,32 +151,3 @@ def write_wrap(report: WrapReport, directory: str | Path) -> Path:
     target = folder / f"{report.session_ulid}.json"
     payload = report.to_json().encode("utf-8")
     return write_atomically(target, payload)
-
-
-def write_atomically(target: Path, payload: bytes | Iterable[bytes]) -> Path:
-    """Write ``payload`` (bytes, or chunks of bytes produced as it goes) to ``target``
-    through a temp file in the same directory, fsynced, then renamed over ``target``.
-
-    Whatever fails (the disk, a read-only directory, the producer of the chunks), the temp
-    file is removed and ``target`` is left as it was."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise StoreIOError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in [payload] if isinstance(payload, bytes) else payload:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        if isinstance(exc, OSError):
-            raise StoreIOError(
-                f"cannot write {target}: {exc.strerror or exc}; nothing was written"
-            ) from None
-        raise
-    return target

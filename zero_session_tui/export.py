@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from store import SessionRow, Store, format_rfc3339
-from store.wrap import write_atomically
+from store.atomic_write import write_atomically
 
 from .formatting import clock_offset
 from .sanitize import inert

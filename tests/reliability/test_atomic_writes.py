@@ -26,6 +26,7 @@ from _reliability import StepClock, fingerprint
 
 from store import EventKind, SerializationError, SessionError, SqliteError, Store, StoreIOError
 from store import wrap as wrap_module
+from store.atomic_write import write_atomically
 from store.rows import SessionRow
 
 AREA = "atomic-writes"
@@ -227,7 +228,7 @@ def test_a_producer_failing_midway_leaves_the_old_file(
     before = fingerprint(tmp_path)
     figures.add(AREA, failures_tried=1)
     with pytest.raises(interrupt):
-        wrap_module.write_atomically(target, chunks())
+        write_atomically(target, chunks())
     figures.add(AREA, clear_errors=1)
     assert fingerprint(tmp_path) == before
     assert target.read_text() == "old\n"
