@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from store import SessionError
 
-from . import exit_codes, locations
+from . import exit_codes, locations, terminal_guard
 from .catalog import Catalog
 from .cli import Options, parse_args
 from .warmup import Warmup
@@ -86,12 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zero-session-tui: {error.strerror or error}", file=sys.stderr)
         return exit_codes.BAD_DATABASE
     try:
-        make_app(options, catalog, warm=True).run()
-    except KeyboardInterrupt:
-        pass
+        if terminal_guard.refuse_without_terminal():
+            return exit_codes.NO_TERMINAL
+        return terminal_guard.run(lambda: make_app(options, catalog, warm=True))
     finally:
         catalog.close()
-    return exit_codes.OK
 
 
 if __name__ == "__main__":

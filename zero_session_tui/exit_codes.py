@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Final
 
 OK: Final = 0
 """The app ran and the user quit."""
 
+CRASH: Final = 1
+"""An unexpected error stopped the app (Textual caught it, or it escaped ``App.run``): one
+line on stderr says what failed and names the full report, saved as
+``$XDG_STATE_HOME/zero-session-tui/crash-<timestamp>.txt`` (``~/.local/state`` by default)."""
+
 BAD_DATABASE: Final = 2
 """A database is missing, not SQLite, corrupt, unreadable or locked; nothing was changed."""
 
+NO_TERMINAL: Final = 2
+"""stdin, stdout or stderr is not a terminal: the app did not start (one line on stderr).
+The databases are checked first, so a bad database still reports itself."""
+
 USAGE: Final = 64
 """The command line is wrong (argparse exits with 2 on its own; see ``cli.py``)."""
+
+SIGNALLED: Final = 128
+"""A signal ended the app: the status is 128 + the signal's number, as a shell reports it:
+SIGHUP 129, SIGINT 130 (``kill -INT``; ctrl+c in the app is a key, not a signal), SIGTERM 143.
+The terminal is restored and the temp files of interrupted writes are removed first."""
+
+
+def for_signal(signum: int | signal.Signals) -> int:
+    """The exit status after signal ``signum``: 128 + its number."""
+    return SIGNALLED + int(signum)

@@ -35,3 +35,9 @@ def cache_dir() -> Path:
 
 def demo_database(version: int) -> Path:
     return cache_dir() / f"demo-v{version}.db"
+
+
+def state_dir() -> Path:
+    """The browser's own state (``$XDG_STATE_HOME/zero-session-tui``): never the client's."""
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base).expanduser() / "zero-session-tui"

@@ -197,3 +197,21 @@ def test_a_wrong_session_argument_is_a_usage_error(capsys, bad: str):
     err = capsys.readouterr().err
     assert "usage: zero-session-tui" in err
     assert "Traceback" not in err
+
+
+def test_a_good_database_without_a_terminal_is_one_line_and_status_2(fixture_db, capsys):
+    """The databases are checked first (a bad one reports itself, above); a good one without
+    a terminal to draw on refuses to start rather than write escape codes into a pipe."""
+    before = fixture_db.read_bytes()
+    status = main(["--db", str(fixture_db), "--no-welcome"])
+    out, err = capsys.readouterr()
+    assert status == exit_codes.NO_TERMINAL == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    # capsys makes stdout a pipe; stdin is not a tty either unless pytest runs with -s.
+    assert err.startswith(
+        ("zero-session-tui: needs a terminal (stdin", "zero-session-tui: needs a terminal (stdout")
+    )
+    assert " is not a tty); " in err
+    assert "\x1b" not in err
+    assert fixture_db.read_bytes() == before
