@@ -1,40 +1,79 @@
 """The reads a browser needs beyond the seed: pages, summaries, search, forks, polling.
 
-Each one costs what it returns, through an index (the query-plan tests prove it).
+Every read uses the indexes the client's own schema has, and no other (this package never
+adds one to the client's database): ``events UNIQUE (session_id, seq)`` for everything within
+a session, the rowid for event ids, ``sessions.ulid UNIQUE`` for a ULID. What they cannot
+serve is a scan, each for a reason the query-plan tests name: sessions are listed, sorted and
+filtered by a scan of the sessions table (one row per client run: thousands, not millions),
+and a text search over all sessions scans events (``LIKE '%x%'`` has no index; the app asks
+``search_index.py`` instead). Counting a big session's events costs its size: a browser asks
+``summary_cache.py``, which counts only what was appended since it last looked.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import listing
 from .base import StoreBase
+from .errors import from_sqlite
 from .listing import SessionFilter
 from .rows import SearchHit, SessionRow, SessionSummary, StoredEvent
 from .sql import (
     EVENT_COLUMNS,
     MAX_IDS,
+    MAX_SEQ,
+    MIN_SEQ,
     SESSION_COLUMNS,
     SUMMARY_SQL,
     check_limit,
     kind_filter,
     like_pattern,
+    seq_above,
+    seq_below,
     session_row,
     stored_event,
     summary_row,
 )
 from .timestamps import format_rfc3339
 
-__all__ = ["BrowseReads"]
+__all__ = ["BrowseReads", "KindDelta"]
+
+T = TypeVar("T")
+
+_NEWEST_FIRST = " ORDER BY s.started_at DESC, s.id DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class KindDelta:
+    """What a session's events add to kind counts someone keeps (``summary_cache.py``).
+
+    ``last_seq`` / ``last_id`` / ``last_at`` describe the session's last event (its highest
+    seq, the id of that row, its ``at`` as stored), None when it has no events. ``kinds``
+    counts the events through ``last_seq``: all of them, or with ``incremental`` only those
+    after the ``since`` the caller passed (to be added to what it has). A last seq that is
+    not an integer (plain SQL can store one) gives ``last_seq`` None with every event
+    counted: nothing to keep counts by."""
+
+    last_seq: int | None
+    last_id: int | None
+    last_at: object
+    kinds: dict[str, int] = field(default_factory=dict)
+    incremental: bool = False
 
 
 class BrowseReads(StoreBase):
     """Reads for a browser; ``Store`` adds opening and the seed's operations."""
 
     def count_sessions(self, where: SessionFilter | None = None) -> int:
-        """How many sessions there are (that pass ``where``)."""
+        """How many sessions there are (that pass ``where``): the smallest index of sessions
+        (the client's on ``ulid``) when nothing is filtered, a scan of sessions otherwise."""
         clause, params = listing.where_clause(where or SessionFilter())
         return int(self._row(f"SELECT COUNT(*) FROM sessions s{clause}", params)[0])
 
@@ -57,31 +96,64 @@ class BrowseReads(StoreBase):
         )
         return [summary_row(row) for row in rows]
 
+    def query_sessions(
+        self,
+        limit: int | None,
+        offset: int = 0,
+        *,
+        where: SessionFilter | None = None,
+        sort: str = "started",
+        descending: bool = True,
+    ) -> list[SessionRow]:
+        """The sessions of ``query_summaries`` without what is counted from their events
+        (``limit`` None: all of them): sorted by a key of ``listing.SESSION_SORT_KEYS``. A
+        scan and sort of the sessions table; ``summary_cache`` adds the counts."""
+        clause, params = listing.where_clause(where or SessionFilter())
+        order = listing.session_order_clause(sort, descending)
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        extra = (check_limit(limit), max(0, offset)) if limit is not None else ()
+        rows = self._rows(
+            f"SELECT {SESSION_COLUMNS} FROM sessions s{clause}{order}{page}", (*params, *extra)
+        )
+        return [session_row(row) for row in rows]
+
+    def _keyset(self, before: SessionRow | None) -> tuple[str, tuple[Any, ...]]:
+        """The ``WHERE`` of the page after ``before`` in the newest-first order."""
+        if before is None:
+            return "", ()
+        row = self._row("SELECT started_at FROM sessions WHERE id = ?", (before.id,))
+        if row is not None:
+            started = row[0]
+        elif before.started_at is not None:  # deleted meanwhile: page on from its time
+            started = format_rfc3339(before.started_at)
+        else:
+            started = ""
+        return " WHERE (s.started_at, s.id) < (?, ?)", (started, before.id)
+
     def list_summaries(
         self, limit: int, *, before: SessionRow | None = None
     ) -> list[SessionSummary]:
         """A page of session summaries (event count, last event time, warn and alert counts),
-        newest first, in one query. Pass the last row of a page as ``before`` for the next."""
+        newest first, in one query. Pass the last row of a page as ``before`` for the next.
+        The counts cost the events of the page's sessions (see ``SUMMARY_SQL``): for a big
+        session ask ``summary_cache.SummaryCache.list_summaries``, same rows, same order."""
         if check_limit(limit) == 0:
             return []
-        if before is None:
-            rows = self._rows(
-                f"{SUMMARY_SQL} ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (limit,)
-            )
-        else:
-            row = self._row("SELECT started_at FROM sessions WHERE id = ?", (before.id,))
-            if row is not None:
-                started = row[0]
-            elif before.started_at is not None:  # deleted meanwhile: page on from its time
-                started = format_rfc3339(before.started_at)
-            else:
-                started = ""
-            rows = self._rows(
-                f"{SUMMARY_SQL} WHERE (s.started_at, s.id) < (?, ?)"
-                " ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
-                (started, before.id, limit),
-            )
+        clause, params = self._keyset(before)
+        rows = self._rows(f"{SUMMARY_SQL}{clause}{_NEWEST_FIRST} LIMIT ?", (*params, limit))
         return [summary_row(row) for row in rows]
+
+    def session_page(self, limit: int, *, before: SessionRow | None = None) -> list[SessionRow]:
+        """The sessions of ``list_summaries(limit, before=before)``, without the counts: a
+        scan and sort of the sessions table, never a read of events."""
+        if check_limit(limit) == 0:
+            return []
+        clause, params = self._keyset(before)
+        rows = self._rows(
+            f"SELECT {SESSION_COLUMNS} FROM sessions s{clause}{_NEWEST_FIRST} LIMIT ?",
+            (*params, limit),
+        )
+        return [session_row(row) for row in rows]
 
     def session_summary(self, session_id: int) -> SessionSummary | None:
         row = self._row(f"{SUMMARY_SQL} WHERE s.id = ?", (session_id,))
@@ -102,24 +174,28 @@ class BrowseReads(StoreBase):
     ) -> list[StoredEvent]:
         """Up to ``limit`` events with a seq greater than ``seq``, in order; only those of
         ``kinds`` when given (see ``list_seqs``)."""
+        bound, bound_params = seq_above(seq)
         where, params = kind_filter(kinds)
         rows = self._rows(
-            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq > ?{where}"
+            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ?{bound}{where}"
             " ORDER BY e.seq LIMIT ?",
-            (session_id, seq, *params, check_limit(limit)),
+            (session_id, *bound_params, *params, check_limit(limit)),
         )
         return [stored_event(row) for row in rows]
 
     def events_before(self, session_id: int, seq: int, limit: int) -> list[StoredEvent]:
         """Up to ``limit`` events with a seq less than ``seq``, in order (oldest first)."""
+        bound, bound_params = seq_below(seq)
         rows = self._rows(
-            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq < ?"
+            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ?{bound}"
             " ORDER BY e.seq DESC LIMIT ?",
-            (session_id, seq, check_limit(limit)),
+            (session_id, *bound_params, check_limit(limit)),
         )
         return [stored_event(row) for row in reversed(rows)]
 
     def event_at(self, session_id: int, seq: int) -> StoredEvent | None:
+        if not MIN_SEQ <= seq <= MAX_SEQ:
+            return None  # no 64-bit seq is there
         row = self._row(
             f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq = ?",
             (session_id, seq),
@@ -127,10 +203,11 @@ class BrowseReads(StoreBase):
         return stored_event(row) if row is not None else None
 
     def iter_events(self, session_id: int, page: int = 2_000) -> Iterator[StoredEvent]:
-        """Every event of a session in order, read in keyset pages (no cursor held open)."""
+        """Every event of a session in seq order, read in keyset pages (no cursor held open).
+        Every row: seqs of 0 and below (a database written by plain SQL has them) included."""
         if page < 1:
             raise ValueError("page must be >= 1")  # a page of 0 would never advance
-        after = 0
+        after = MIN_SEQ - 1  # below every 64-bit seq: the first page has no lower bound
         while True:
             batch = self.events_after(session_id, after, page)
             yield from batch
@@ -139,12 +216,95 @@ class BrowseReads(StoreBase):
             after = batch[-1].seq
 
     def kind_counts(self, session_id: int) -> dict[str, int]:
-        """How many events of each stored kind string a session has."""
+        """How many events of each stored kind string a session has (every seq). Walks the
+        session's range of the (session_id, seq) index and reads each row's kind: it costs
+        the session's size (``summary_cache.SummaryCache.kind_counts`` does not)."""
         rows = self._rows(
             "SELECT kind, COUNT(*) FROM events WHERE session_id = ? GROUP BY kind",
             (session_id,),
         )
         return {str(kind): int(count) for kind, count in rows}
+
+    def kind_delta(self, session_id: int, since: tuple[int, int] | None = None) -> KindDelta:
+        """The session's last event, and its kind counts: only of the events after
+        ``since`` = (seq, id) when the row at that seq still has that id and the session
+        has grown past it (``incremental``); of none when its last event is still ``since``;
+        of all of them otherwise (rows replaced, deleted, or no ``since``). One read
+        transaction, so the counts and the last event agree."""
+
+        def read(conn: sqlite3.Connection) -> KindDelta:
+            last = _fetch(
+                conn,
+                "SELECT seq, id, at FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1",
+                (session_id,),
+            )
+            if not last:
+                return KindDelta(None, None, None)
+            last_seq, last_id, last_at = last[0]
+            if not isinstance(last_seq, int):  # a seq stored as text or real: count all
+                rows = _fetch(
+                    conn,
+                    "SELECT kind, COUNT(*) FROM events WHERE session_id = ? GROUP BY kind",
+                    (session_id,),
+                )
+                return KindDelta(None, None, last_at, {str(k): int(n) for k, n in rows})
+            low: int | None = None  # count the seqs above ``low`` (None: all)
+            if since is not None and (last_seq, last_id) == since:
+                return KindDelta(last_seq, last_id, last_at, {}, incremental=True)
+            if since is not None and MIN_SEQ <= since[0] < last_seq:
+                kept = _fetch(
+                    conn,
+                    "SELECT id FROM events WHERE session_id = ? AND seq = ?",
+                    (session_id, since[0]),
+                )
+                if kept and int(kept[0][0]) == since[1]:
+                    low = since[0]
+            bound, params = (" AND seq > ?", (low,)) if low is not None else ("", ())
+            rows = _fetch(
+                conn,
+                f"SELECT kind, COUNT(*) FROM events WHERE session_id = ?{bound} AND seq <= ?"
+                " GROUP BY kind",
+                (session_id, *params, last_seq),
+            )
+            kinds = {str(kind): int(count) for kind, count in rows}
+            return KindDelta(last_seq, last_id, last_at, kinds, incremental=low is not None)
+
+        return self._snapshot(read)
+
+    def last_events(self, session_ids: Collection[int]) -> dict[int, tuple[object, int, object]]:
+        """(seq, id, at as stored) of the last event of each of these sessions that has one,
+        in one query: a seek per session in the (session_id, seq) index, then the row."""
+        wanted = sorted({int(i) for i in session_ids})
+        if not wanted:
+            return {}
+        rows = self._rows(
+            "SELECT s.id, e.seq, e.id, e.at FROM sessions s JOIN events e ON e.id ="
+            " (SELECT x.id FROM events x WHERE x.session_id = s.id ORDER BY x.seq DESC LIMIT 1)"
+            " WHERE s.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        )
+        return {int(row[0]): (row[1], int(row[2]), row[3]) for row in rows}
+
+    def _snapshot(self, body: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``body``'s reads in one read transaction (one snapshot of the database), or
+        in the caller's when one is open (``read_snapshot``). As short as its statements:
+        in rollback-journal mode its SHARED lock delays the client's commits that long."""
+        with self._lock:
+            conn = self._live()
+            try:
+                if conn.in_transaction:
+                    return body(conn)
+                conn.execute("BEGIN").close()
+                try:
+                    result = body(conn)
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):  # none left open: nothing to end
+                        conn.execute("ROLLBACK").close()
+                    raise
+                conn.execute("COMMIT").close()
+                return result
+            except sqlite3.Error as exc:
+                raise from_sqlite(exc, self.path, "reading") from None
 
     def search_events(
         self,
@@ -214,18 +374,21 @@ class BrowseReads(StoreBase):
         """The next (or previous) event after (before) ``from_seq`` whose text contains
         ``needle``, among events of ``kinds`` when given (see ``list_seqs``); for
         find-in-session with n / N."""
-        op, order = (">", "ASC") if forward else ("<", "DESC")
+        bound, bound_params = seq_above(from_seq) if forward else seq_below(from_seq)
+        order = "ASC" if forward else "DESC"
         where, params = kind_filter(kinds)
         row = self._row(
-            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ? AND e.seq {op} ?"
+            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.session_id = ?{bound}"
             f" AND e.text LIKE ? ESCAPE '\\'{where} ORDER BY e.seq {order} LIMIT 1",
-            (session_id, from_seq, like_pattern(needle), *params),
+            (session_id, *bound_params, like_pattern(needle), *params),
             doing="searching",
         )
         return stored_event(row) if row is not None else None
 
     def children(self, ulid: str) -> list[SessionRow]:
-        """Sessions forked from the session ``ulid``, oldest first."""
+        """Sessions forked from the session ``ulid``, oldest first. A scan of the sessions
+        table (the client has no index on ``parent_ulid``): sessions are few, one per client
+        run (10,000 of them: about 1 ms)."""
         rows = self._rows(
             f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.parent_ulid = ?"
             " ORDER BY s.started_at, s.id",
@@ -249,8 +412,7 @@ class BrowseReads(StoreBase):
         pattern = like_pattern(needle)
         rows = self._rows(
             f"{SUMMARY_SQL} WHERE s.ulid LIKE ? ESCAPE '\\' OR s.cli_version LIKE ? ESCAPE '\\'"
-            " OR s.engine_base_url LIKE ? ESCAPE '\\'"
-            " ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+            f" OR s.engine_base_url LIKE ? ESCAPE '\\'{_NEWEST_FIRST} LIMIT ?",
             (pattern, pattern, pattern, check_limit(limit)),
             doing="searching",
         )
@@ -285,3 +447,11 @@ class BrowseReads(StoreBase):
     def query_plan(self, sql: str, params: Sequence[Any] = ()) -> list[str]:
         """``EXPLAIN QUERY PLAN`` details of a statement (for tests and diagnostics)."""
         return [str(row[3]) for row in self._rows(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def _fetch(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()

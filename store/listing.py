@@ -11,7 +11,15 @@ from typing import Any, Final, Literal
 
 from .timestamps import format_rfc3339
 
-__all__ = ["SORT_KEYS", "SessionFilter", "order_clause", "where_clause"]
+__all__ = [
+    "COUNT_SORT_KEYS",
+    "SESSION_SORT_KEYS",
+    "SORT_KEYS",
+    "SessionFilter",
+    "order_clause",
+    "session_order_clause",
+    "where_clause",
+]
 
 Status = Literal["any", "ended", "open", "live"]
 
@@ -28,6 +36,10 @@ SORT_KEYS: Final[dict[str, str]] = {
     "engine": "s.engine_base_url",
     "fork": "s.parent_ulid",
 }
+# Keys over the sessions table alone (a scan and sort of sessions: they are few, one per
+# client run), and keys over what is counted from events (every session's events).
+COUNT_SORT_KEYS: Final = frozenset({"events", "last_event", "warn", "alert"})
+SESSION_SORT_KEYS: Final = frozenset(SORT_KEYS) - COUNT_SORT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +102,11 @@ def order_clause(key: str, descending: bool) -> str:
         raise ValueError(f"cannot sort sessions by {key!r}")
     direction = "DESC" if descending else "ASC"
     return f" ORDER BY {SORT_KEYS[key]} {direction}, s.started_at DESC, s.id DESC"
+
+
+def session_order_clause(key: str, descending: bool) -> str:
+    """`` ORDER BY`` a key of ``SESSION_SORT_KEYS``, for a query of the sessions table alone
+    (the counted keys name columns of the summary query)."""
+    if key not in SESSION_SORT_KEYS:
+        raise ValueError(f"cannot sort sessions by {key!r} without their events")
+    return order_clause(key, descending)

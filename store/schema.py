@@ -2,6 +2,13 @@
 
 The Rust side migrates with refinery; its SQL is not published, so this module creates the
 same tables with ``IF NOT EXISTS`` and never touches ``refinery_schema_history``.
+
+The client's database stays the client's: nothing here creates, changes or drops an index.
+The tables' own constraints give the indexes the reads use (``sessions.ulid UNIQUE`` and
+``events UNIQUE (session_id, seq)``, SQLite's autoindexes); what they cannot answer cheaply
+is answered from the browser's own files (``summary_cache.py``, ``search_index.py``). An
+index a database already has (``zst_`` ones an earlier version of this package created
+included) is left as it is: SQLite may use it, nothing relies on it, nothing drops it.
 """
 
 from __future__ import annotations
@@ -12,7 +19,6 @@ from typing import Final
 from .errors import MigrationError
 
 __all__ = [
-    "INDEXES",
     "KNOWN_MIGRATION_VERSION",
     "REQUIRED_COLUMNS",
     "TABLES_SQL",
@@ -48,17 +54,6 @@ CREATE TABLE IF NOT EXISTS milestones (
     at    TEXT NOT NULL
 );
 """
-
-# Indexes the browser's reads need: (name, table, columns). Prefixed ``zst_`` so that no future
-# migration of the Rust client can collide with them. One is only created when no index on the
-# table already starts with the same columns (the Rust schema's UNIQUE (session_id, seq) serves
-# as is). Each one serves a query of ``store.py``; the query-plan tests prove it.
-INDEXES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
-    ("zst_events_session_seq", "events", ("session_id", "seq")),
-    ("zst_events_session_kind", "events", ("session_id", "kind")),
-    ("zst_sessions_started", "sessions", ("started_at",)),
-    ("zst_sessions_parent", "sessions", ("parent_ulid",)),
-)
 
 # The highest refinery migration version of zero-session 0.1.2 that this code understands.
 # The crate's migrations are not published; 0.1.2 is documented with one schema (CONTRACT.md),
@@ -106,30 +101,27 @@ def check_schema(conn: sqlite3.Connection) -> None:
             )
 
 
-def _leading_columns(conn: sqlite3.Connection, table: str) -> set[tuple[str, ...]]:
-    """For each index of ``table``, its column names (for prefix comparison)."""
-    found: set[tuple[str, ...]] = set()
-    for index in conn.execute(f"PRAGMA index_list({table})").fetchall():
-        columns = conn.execute(f"PRAGMA index_info({index[1]!r})").fetchall()
-        found.add(tuple(str(col[2]) for col in sorted(columns)))
-    return found
-
-
 def apply_schema(conn: sqlite3.Connection) -> None:
-    """Create what is missing, in one transaction; running it again changes nothing.
+    """Create the tables that are missing (``IF NOT EXISTS``, as the client's schema has
+    them), in one transaction; running it again changes nothing. Never an index: a table
+    that exists is left exactly as it is, its indexes included.
 
     When the result still lacks what the store reads (a table of another shape), raise
-    ``MigrationError`` and roll back, so a database that is not ours is left untouched."""
+    ``MigrationError`` and roll back, so a database that is not ours is left untouched.
+
+    When every table is there already, nothing is written and no write lock is taken (a
+    client appending at that moment never waits for it): the tables are only checked."""
+    existing = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if set(REQUIRED_COLUMNS) <= existing:
+        check_schema(conn)
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in TABLES_SQL.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        for name, table, columns in INDEXES:
-            existing = _leading_columns(conn, table)
-            if any(cols[: len(columns)] == columns for cols in existing):
-                continue
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({', '.join(columns)})")
         check_schema(conn)
         conn.execute("COMMIT")
     except BaseException:

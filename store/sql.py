@@ -1,6 +1,10 @@
 """SQL fragments and row decoding shared by the store's queries.
 
 Column lists and the summary query are constants; values only ever reach SQL as parameters.
+
+Every per-session read of ``events`` is a range of the client's own index on
+``UNIQUE (session_id, seq)`` (SQLite's ``sqlite_autoindex_events_1``): nothing here needs an
+index the client's schema lacks.
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ __all__ = [
     "EVENT_COLUMNS",
     "KNOWN_KINDS",
     "MAX_IDS",
+    "MAX_SEQ",
+    "MIN_SEQ",
     "SESSION_COLUMNS",
     "SUMMARY_SQL",
     "check_limit",
     "kind_filter",
     "like_pattern",
+    "seq_above",
+    "seq_below",
     "session_row",
     "stored_event",
     "summary_row",
@@ -30,6 +38,11 @@ SESSION_COLUMNS = (
     "s.id, s.ulid, s.started_at, s.ended_at, s.engine_base_url, s.cli_version, s.parent_ulid"
 )
 EVENT_COLUMNS = "e.id, e.session_id, e.seq, e.at, e.kind, e.text"
+# The summary of each session, by the client's (session_id, seq) index: the event count is a
+# range of that index alone (covering); the last event's time is one seek to the end of the
+# range; the warn and alert counts walk the range and read each row's kind from the table
+# (the client has no index on kind), so they cost the session's size: a browser lists big
+# sessions through ``summary_cache.SummaryCache``, which reads only what was appended.
 SUMMARY_SQL = f"""
 SELECT {SESSION_COLUMNS},
     (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id),
@@ -99,6 +112,31 @@ def kind_filter(kinds: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
         clause += f" OR e.kind NOT IN ({known})"
         params += KNOWN_KINDS
     return clause + ")", params
+
+
+# SQLite integers are 64-bit: a bound outside this range is no bound (or matches nothing);
+# passing it as a parameter would raise OverflowError.
+MIN_SEQ = -(2**63)
+MAX_SEQ = 2**63 - 1
+
+
+def seq_above(seq: int) -> tuple[str, tuple[int, ...]]:
+    """An ``AND ...`` clause keeping events with a seq greater than ``seq``, for any int:
+    below every 64-bit seq it keeps them all (negative and zero seqs included)."""
+    if seq < MIN_SEQ:
+        return "", ()
+    if seq >= MAX_SEQ:
+        return " AND 0", ()
+    return " AND e.seq > ?", (seq,)
+
+
+def seq_below(seq: int) -> tuple[str, tuple[int, ...]]:
+    """An ``AND ...`` clause keeping events with a seq less than ``seq``, for any int."""
+    if seq > MAX_SEQ:
+        return "", ()
+    if seq <= MIN_SEQ:
+        return " AND 0", ()
+    return " AND e.seq < ?", (seq,)
 
 
 def check_limit(value: int) -> int:

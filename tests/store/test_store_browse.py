@@ -1,15 +1,19 @@
-"""The reads beyond the seed that a browser needs: summaries, keyset pages, seq windows,
-search and find, forks, deletion and the data_version poll."""
+"""The reads beyond the seed that a browser needs: summaries, keyset pages, seq windows (every
+seq, zero and negative ones included), search and find, forks, deletion, the data_version
+poll, and the browser's own summary cache (same answers as the store's)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from _store_support import FakeClock, tracer
 
-from store import EventKind, SearchHit, SessionSummary, Store
+from store import EventKind, SearchHit, SessionError, SessionSummary, Store
+from store.listing import SORT_KEYS
+from store.summary_cache import SummaryCache
 
 K = EventKind
 
@@ -257,3 +261,138 @@ def test_data_version_changes_when_another_connection_commits(db: Store, db_path
     own = db.data_version()
     db.append(sid, K.SYSTEM, "own commit")
     assert db.data_version() == own  # only other connections' commits count
+
+
+def _raw_events(path: Path, sid: int, rows: list[tuple[int, str]]) -> None:
+    """Events with chosen seqs, as plain SQL can write them (seq 0, negative, the int64 ends)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.executemany(
+            "INSERT INTO events (session_id, seq, at, kind, text) VALUES (?, ?, ?, ?, ?)",
+            [(sid, seq, "2026-11-24T19:07:20+00:00", kind, f"{kind} {seq}") for seq, kind in rows],
+        )
+    finally:
+        conn.close()
+
+
+def test_every_seq_is_read_zero_negative_and_the_int64_ends(db: Store, db_path: Path) -> None:
+    sid = _session_with(db, "01HNEG", [])
+    seqs = [-(2**63), -5, -1, 0, 1, 2, 2**63 - 1]
+    _raw_events(db_path, sid, [(q, "warn" if q < 1 else "prompt") for q in reversed(seqs)])
+    assert [e.seq for e in db.iter_events(sid)] == seqs
+    assert [e.seq for e in db.iter_events(sid, page=2)] == seqs  # pages cross 0 and -1
+    assert db.seq_bounds(sid) == (-(2**63), 2**63 - 1)
+    assert db.kind_counts(sid) == {"warn": 4, "prompt": 3}
+    assert db.list_seqs(sid, ["warn"]) == seqs[:4]
+    assert [e.seq for e in db.events_after(sid, -(2**64), 3)] == seqs[:3]
+    assert [e.seq for e in db.events_after(sid, -(2**63), 2)] == [-5, -1]
+    assert db.events_after(sid, 2**63 - 1, 5) == db.events_after(sid, 2**70, 5) == []
+    assert [e.seq for e in db.events_before(sid, 2**70, 2)] == seqs[-2:]
+    assert [e.seq for e in db.events_before(sid, 0, 10)] == seqs[:3]
+    assert db.events_before(sid, -(2**63), 5) == []
+    assert db.event_at(sid, 2**64) is None
+    assert getattr(db.event_at(sid, -(2**63)), "text", None) == f"warn {-(2**63)}"
+    assert getattr(db.find_event(sid, "warn", -(2**65)), "seq", None) == -(2**63)
+    assert getattr(db.find_event(sid, "prompt", 2**65, forward=False), "seq", None) == 2**63 - 1
+    summary = db.session_summary(sid)
+    assert summary is not None
+    assert (summary.event_count, summary.warn_count) == (7, 4)
+
+
+def test_session_pages_are_the_summaries_rows(db: Store, clock: FakeClock) -> None:
+    _many_sessions(db, clock, 9)
+    first = db.session_page(4)
+    assert first == [s.session for s in db.list_summaries(4)]
+    after = db.session_page(4, before=first[-1])
+    assert after == [s.session for s in db.list_summaries(4, before=first[-1])]
+    rows = db.query_sessions(3, 2, sort="session", descending=False)
+    assert rows == [s.session for s in db.query_summaries(3, 2, sort="session", descending=False)]
+    assert len(db.query_sessions(None)) == 9
+    with pytest.raises(ValueError, match="without their events"):
+        db.query_sessions(3, sort="warn")
+
+
+def test_kind_delta_counts_only_what_was_appended(db: Store, db_path: Path) -> None:
+    sid = _session_with(db, "01HDELTA", [K.WARN, K.PROMPT, K.WARN])
+    full = db.kind_delta(sid)
+    assert (full.last_seq, full.incremental, full.kinds) == (3, False, {"warn": 2, "prompt": 1})
+    assert full.last_id is not None
+    since = (3, full.last_id)
+    same = db.kind_delta(sid, since)
+    assert (same.last_seq, same.incremental, same.kinds) == (3, True, {})
+    db.append_many(sid, [(K.ALERT, "a"), (K.WARN, "w")])
+    grown = db.kind_delta(sid, since)
+    assert (grown.last_seq, grown.incremental, grown.kinds) == (5, True, {"alert": 1, "warn": 1})
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("DELETE FROM events WHERE session_id = ? AND seq = 3", (sid,))
+    conn.close()  # the row at seq 3 rewritten under another id: nothing counted before holds
+    _raw_events(db_path, sid, [(3, "alert")])
+    redone = db.kind_delta(sid, since)
+    assert redone.incremental is False
+    assert redone.kinds == {"warn": 2, "prompt": 1, "alert": 2}
+    assert db.kind_delta(_session_with(db, "01HNODELTA", [])).last_seq is None
+
+
+def _cache_agrees(cache: SummaryCache, db: Store) -> None:
+    assert cache.list_summaries(db, 100) == db.list_summaries(100)
+    before = db.list_summaries(2)[-1].session
+    assert cache.list_summaries(db, 3, before=before) == db.list_summaries(3, before=before)
+    for sort in SORT_KEYS:
+        for descending in (True, False):
+            expected = db.query_summaries(3, 1, sort=sort, descending=descending)
+            got = cache.query_summaries(db, 3, 1, sort=sort, descending=descending)
+            assert got == expected, (sort, descending)
+    for summary in db.list_summaries(100):
+        sid = summary.session.id
+        assert cache.session_summary(db, sid) == summary
+        assert cache.kind_counts(db, sid) == db.kind_counts(sid)
+    assert cache.session_summary(db, 9999) is None
+    assert cache.kind_counts(db, 9999) == {}
+
+
+def test_summary_cache_gives_what_the_store_gives(
+    db: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    big = _session_with(db, "01HBIG", [K.WARN, K.ALERT, K.PROMPT] * 20)
+    _many_sessions(db, clock, 6)
+    with SummaryCache.open(tmp_path / "cache" / "summaries.db") as cache:
+        _cache_agrees(cache, db)  # filled
+        _cache_agrees(cache, db)  # warm
+        statements, record = tracer()
+        db.set_trace(record)
+        warm = cache.kind_counts(db, big)
+        assert not any("GROUP BY" in sql for sql in statements)  # warm: nothing counted
+        assert warm == db.kind_counts(big)
+        db.append_many(big, [(K.WARN, "late"), (K.MODE_CHANGE, "live")])
+        statements.clear()
+        summary = cache.session_summary(db, big)
+        db.set_trace(None)
+        counted = [sql for sql in statements if "GROUP BY" in sql]
+        assert len(counted) == 1
+        assert "seq > 60 AND seq <= 62" in counted[0]  # only what was appended
+        assert summary == db.session_summary(big)
+        db.delete_session(big)
+        _session_with(db, "01HBIG", [K.PROMPT])  # the ULID again, another row
+        _cache_agrees(cache, db)
+        assert cache.last_error is None
+    with Store.open_in_memory() as memory, SummaryCache.open(tmp_path / "m.db") as cache:
+        _session_with(memory, "01HMEM", [K.WARN])
+        _cache_agrees(cache, memory)  # nothing to key it by: counted each time
+
+
+def test_summary_cache_that_cannot_be_used(db: Store, tmp_path: Path) -> None:
+    _session_with(db, "01HRO", [K.WARN, K.ALERT])
+    (tmp_path / "garbage.db").write_bytes(b"not a database at all, not even close" * 100)
+    with pytest.raises(SessionError):
+        SummaryCache.open(tmp_path / "garbage.db")
+    path = tmp_path / "summaries.db"
+    cache = SummaryCache.open(path)
+    blocker = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")  # another process holds the cache's write lock
+        cache._conn.execute("PRAGMA busy_timeout = 0")
+        assert cache.list_summaries(db, 10) == db.list_summaries(10)  # counted, not cached
+        assert cache.last_error is not None
+    finally:
+        blocker.close()
+        cache.close()

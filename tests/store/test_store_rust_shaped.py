@@ -121,6 +121,7 @@ def test_appending_leaves_refinery_history_untouched(
 ) -> None:
     path, ids = rust_db
     history = table_rows(path, "refinery_schema_history")
+    master = table_rows(path, "sqlite_master")
     assert len(history) == 1
     clock = FakeClock(start=datetime(2026, 11, 24, 19, 7, 20, 123457, tzinfo=UTC))
 
@@ -139,9 +140,9 @@ def test_appending_leaves_refinery_history_untouched(
     assert table_rows(path, "refinery_schema_history") == history
     events = table_rows(path, "events")
     assert any(row[4] == "prompt" and row[5] == "> /wrap" for row in events)
-    # The browser's indexes were added; Rust's UNIQUE (session_id, seq) already serves one.
-    added = {n for n in index_names(path) if n.startswith("zst_")}
-    assert added == {"zst_events_session_kind", "zst_sessions_started", "zst_sessions_parent"}
+    # Opening, reading and writing changed no table, index or trigger of the client's.
+    assert table_rows(path, "sqlite_master") == master
+    assert not {n for n in index_names(path) if n.startswith("zst_")}
     with Store.open_readonly(path) as reader:
         assert reader.count_events(ids["nano"]) == 5
         nano = reader.get_session_by_ulid("01HRUSTNANO")
@@ -165,6 +166,62 @@ def test_rust_cascade_still_works_after_python_opened_it(
     finally:
         conn.close()
     assert left == (0,)
+
+
+def _read_everything(db: Store, sid: int) -> None:
+    """Every kind of read a browser makes (none of them may change the schema)."""
+    db.list_summaries(10)
+    db.query_summaries(10, sort="warn")
+    db.session_page(10)
+    db.count_sessions()
+    db.children("01HRUSTNANO")
+    db.search_sessions("RUST", 10)
+    db.kind_counts(sid)
+    db.kind_delta(sid)
+    db.last_events([sid])
+    list(db.iter_events(sid))
+    db.search_events("status")
+    db.find_event(sid, "status", 0)
+
+
+@pytest.mark.parametrize("unique_seq", [True, False])
+def test_opening_a_rust_database_adds_nothing_to_sqlite_master(
+    tmp_path: Path, unique_seq: bool
+) -> None:
+    path = tmp_path / "rust.db"
+    make_rust_db(path, unique_seq=unique_seq)
+    ids = _populate(path)
+    master = table_rows(path, "sqlite_master")
+    with Store.open(path) as db:
+        assert table_rows(path, "sqlite_master") == master  # opening: no table, no index
+        _read_everything(db, ids["nano"])
+        db.append(ids["nano"], EventKind.SYSTEM, "written by the browser")
+        db.end_session(ids["nano"])
+        db.delete_session(ids["bad"])
+    with Store.open_readonly(path) as reader:
+        _read_everything(reader, ids["nano"])
+    assert table_rows(path, "sqlite_master") == master
+
+
+def test_indexes_an_earlier_version_created_are_left_alone(
+    rust_db: tuple[Path, dict[str, int]],
+) -> None:
+    path, ids = rust_db
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:  # what version 0.x of this package added to the client's database
+        conn.execute("CREATE INDEX zst_events_session_kind ON events(session_id, kind)")
+        conn.execute("CREATE INDEX zst_sessions_started ON sessions(started_at)")
+        conn.execute("CREATE INDEX zst_sessions_parent ON sessions(parent_ulid)")
+    finally:
+        conn.close()
+    master = table_rows(path, "sqlite_master")
+    with Store.open(path) as db:
+        _read_everything(db, ids["nano"])
+        db.append(ids["nano"], EventKind.WARN, "late")
+        summary = db.session_summary(ids["nano"])
+        assert summary is not None
+        assert (summary.event_count, summary.warn_count) == (5, 2)
+    assert table_rows(path, "sqlite_master") == master  # never dropped, nothing added
 
 
 @pytest.fixture
@@ -203,7 +260,7 @@ def test_newer_schema_version_reads_but_refuses_every_write(
             assert str(path) in message
             assert "\n" not in message
 
-    assert table_rows(path, "sqlite_master") == master  # no zst_ index was added
+    assert table_rows(path, "sqlite_master") == master  # nothing was added
     assert table_rows(path, "events") == events
 
     with Store.open_readonly(path) as reader:
