@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ __all__ = [
     "connect_memory",
     "connect_reader",
     "connect_writer",
+    "file_identity",
     "in_write_transaction",
     "remove_new_side_files",
     "side_files",
@@ -45,12 +47,41 @@ def _prepare(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
+# The files (st_dev, st_ino) this process has opened SQLite connections to. POSIX locks
+# belong to the process: opening such a file with ``open()`` and closing it would release
+# every lock those connections hold, and another process's writer would then take itself for
+# the last connection (checkpoint, delete ``-wal``, or worse). So the header is read with
+# ``open()`` only for a file no connection of this process has seen; after that, SQLite's own
+# checks (SQLITE_NOTADB and the schema check) speak for the file.
+_seen_files: set[tuple[int, int]] = set()
+_seen_lock = threading.RLock()
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of the file at ``path`` now, or None when there is none. A ``stat``
+    takes no lock: safe whatever connections are open."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _check_file(path: Path) -> None:
     """Fail clearly on what is not an SQLite file, before SQLite gets to guess."""
     if not path.exists():
         raise StoreIOError(f"no database at {path}")
     if path.is_dir():
         raise StoreIOError(f"{path} is a directory, not a database file")
+    identity = file_identity(path)
+    if identity in _seen_files:
+        return  # a connection of ours has it open: never open() it (see above)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise StoreIOError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size == 0:
+        raise SessionError(f"{path} is an empty file, not a ZERO session database")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -58,12 +89,16 @@ def _check_file(path: Path) -> None:
         raise StoreIOError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise StoreIOError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not header:
-        raise SessionError(f"{path} is an empty file, not a ZERO session database")
     if header != SQLITE_HEADER:
         if len(header) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(header):
             raise SessionError(f"{path} is truncated: not a complete SQLite database")
         raise SessionError(f"{path} is not an SQLite database")
+
+
+def _remember(path: Path) -> None:
+    identity = file_identity(path)
+    if identity is not None:
+        _seen_files.add(identity)
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -71,46 +106,60 @@ def connect_reader(path: Path) -> sqlite3.Connection:
 
     Works while another process writes (WAL). Raises ``SessionError`` on any problem.
     """
-    _check_file(path)
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    try:
-        conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5.0
-        )
-    except sqlite3.Error as exc:
-        raise from_sqlite(exc, path, "cannot open") from None
-    try:
-        _prepare(conn)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
-        conn.close()
-        error = from_sqlite(exc, path, "cannot read")
-        code = error.code
-        if code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and not os.access(
-            path.parent, os.W_OK
-        ):
-            raise SqliteError(
-                f"cannot read {path}: its directory is read-only and SQLite needs to create "
-                f"{path.name}-shm there for a WAL database; copy the database somewhere writable",
-                code,
-            ) from None
-        raise error from None
+    with _seen_lock:
+        _check_file(path)
+        conn = _connect(path, "ro")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            error = from_sqlite(exc, path, "cannot read")
+            code = error.code
+            if code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and not os.access(
+                path.parent, os.W_OK
+            ):
+                raise SqliteError(
+                    f"cannot read {path}: its directory is read-only and SQLite needs to create "
+                    f"{path.name}-shm there for a WAL database; copy the database somewhere "
+                    "writable",
+                    code,
+                ) from None
+            raise error from None
+        _remember(path)
     return conn
 
 
-def connect_writer(path: Path) -> sqlite3.Connection:
-    """A read-write connection (creating the file and its parent directories if needed)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreIOError(
-            f"cannot create directory {path.parent}: {exc.strerror or exc}"
-        ) from None
-    if path.exists() and (path.is_dir() or path.stat().st_size > 0):
-        _check_file(path)  # a 0-byte file is a valid empty database: SQLite initialises it
+def connect_writer(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """A read-write connection. With ``create`` (the client's own open), the file and its
+    parent directories are made when missing; without it (an action on a database the user
+    is browsing), a missing file is an error and nothing is created at its path."""
+    with _seen_lock:
+        if not create:
+            if not path.exists():
+                raise StoreIOError(
+                    f"no database at {path} any more (removed or moved): nothing was written"
+                )
+            _check_file(path)
+            conn = _connect(path, "rw")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreIOError(
+                    f"cannot create directory {path.parent}: {exc.strerror or exc}"
+                ) from None
+            if path.exists() and (path.is_dir() or path.stat().st_size > 0):
+                _check_file(path)  # a 0-byte file is a valid empty database
+            conn = _connect(path, "rwc")
+        _remember(path)
+    return conn
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
     try:
         conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=5.0
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5.0
         )
     except sqlite3.Error as exc:
         raise from_sqlite(exc, path, "cannot open") from None

@@ -17,7 +17,14 @@ from .browse import BrowseReads
 from .errors import SerializationError, SessionError, from_sqlite
 from .kinds import EventKind
 from .rows import SessionRow, StoredEvent
-from .sql import EVENT_COLUMNS, SESSION_COLUMNS, check_limit, session_row, stored_event
+from .sql import (
+    EVENT_COLUMNS,
+    MAX_IDS,
+    SESSION_COLUMNS,
+    check_limit,
+    session_row,
+    stored_event,
+)
 
 __all__ = ["Clock", "Store"]
 
@@ -53,6 +60,33 @@ class Store(BrowseReads):
             conn.close()
             raise type(exc)(f"{db_path}: {exc}") from None
         return cls(conn, db_path, read_only=False, clock=clock)
+
+    @classmethod
+    def open_existing(cls, path: str | Path, *, clock: Clock = utc_now) -> Self:
+        """Open an existing database for the writes a user asks for (delete, a wrap's
+        milestone), changing nothing else: no file is created (a database that is gone is
+        an error, never a new empty one at the client's path), no journal-mode switch, no
+        schema or index change. Refuses a database that lacks the tables the store writes,
+        and one recording a newer refinery migration (its writes raise ``MigrationError``)."""
+        db_path = Path(path).expanduser()
+        conn = connection.connect_writer(db_path, create=False)
+        refusal: str | None = None
+        try:
+            schema.check_schema(conn)
+            version = schema.recorded_migration_version(conn)
+            if version is not None and version > schema.KNOWN_MIGRATION_VERSION:
+                refusal = (
+                    f"{db_path} records schema version {version}, newer than version "
+                    f"{schema.KNOWN_MIGRATION_VERSION} that this code knows: "
+                    "it can be read but not written; upgrade zero-session-tui"
+                )
+        except sqlite3.Error as exc:
+            conn.close()
+            raise from_sqlite(exc, db_path, "cannot read") from None
+        except SessionError as exc:
+            conn.close()
+            raise type(exc)(f"{db_path}: {exc}") from None
+        return cls(conn, db_path, read_only=False, write_refusal=refusal, clock=clock)
 
     @classmethod
     def open_in_memory(cls, *, clock: Clock = utc_now) -> Self:
@@ -224,3 +258,63 @@ class Store(BrowseReads):
             return conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
         return bool(self._write("delete a session", delete))
+
+    # ---- writes by identity: what the user saw, checked inside the write -----------------
+
+    def delete_session_by_ulid(self, ulid: str) -> bool:
+        """Delete the session ``ulid`` and its events; False when no session has that ULID
+        (deleted meanwhile, or the file was replaced). The row id is looked up inside the
+        write transaction, so a reused row id or a restored file never deletes another
+        session."""
+
+        def delete(conn: sqlite3.Connection) -> bool:
+            row = conn.execute("SELECT id FROM sessions WHERE ulid = ?", (ulid,)).fetchone()
+            if row is None:
+                return False
+            # Explicit, so events go even where a database lacks the cascade.
+            conn.execute("DELETE FROM events WHERE session_id = ?", (row[0],))
+            conn.execute("DELETE FROM sessions WHERE id = ? AND ulid = ?", (row[0], ulid))
+            return True
+
+        return bool(self._write("delete a session", delete))
+
+    def set_milestone_for_session(self, ulid: str, key: str, value: str) -> bool:
+        """Set a milestone on behalf of the session ``ulid`` (a wrap's ``last_daily_wrap_at``)
+        only while that session exists, checked in the same transaction; False when it is
+        gone and nothing was written."""
+        now = self._now()
+
+        def upsert(conn: sqlite3.Connection) -> bool:
+            if conn.execute("SELECT 1 FROM sessions WHERE ulid = ?", (ulid,)).fetchone() is None:
+                return False
+            conn.execute(
+                "INSERT INTO milestones (key, value, at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value, at = excluded.at",
+                (key, value, now),
+            )
+            return True
+
+        return bool(self._write("set a milestone", upsert))
+
+    # ---- small reads for following a database -------------------------------------------
+
+    def session_ulids(self, session_ids: Iterable[int]) -> dict[int, str]:
+        """The ULID of each of these row ids that still exists: a list checks that what it
+        shows is still there, and still the same session (a row id may be reused)."""
+        wanted = sorted({int(i) for i in session_ids})
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), MAX_IDS):
+            chunk = wanted[start : start + MAX_IDS]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._rows(f"SELECT id, ulid FROM sessions WHERE id IN ({marks})", chunk)
+            found.update({int(row[0]): str(row[1]) for row in rows})
+        return found
+
+    def kind_counts_through(self, session_id: int, seq: int) -> dict[str, int]:
+        """How many events of each stored kind string a session has up to ``seq``: counts
+        with a known end, so a follower adds only what comes after it."""
+        rows = self._rows(
+            "SELECT kind, COUNT(*) FROM events WHERE session_id = ? AND seq <= ? GROUP BY kind",
+            (session_id, seq),
+        )
+        return {str(kind): int(count) for kind, count in rows}

@@ -35,8 +35,10 @@ from tests.app.harness import (  # noqa: E402
 )
 from zero_session_tui.__main__ import make_app  # noqa: E402
 from zero_session_tui.app import ZeroSessionApp  # noqa: E402
+from zero_session_tui.browser_state import mark_welcome_seen  # noqa: E402
 from zero_session_tui.catalog import Catalog  # noqa: E402
 from zero_session_tui.cli import parse_args  # noqa: E402
+from zero_session_tui.locations import browser_state_file  # noqa: E402
 
 AppFactory = Callable[..., ZeroSessionApp]
 
@@ -50,7 +52,12 @@ def private_homes(
     base = tmp_path_factory.mktemp("homes")
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
     monkeypatch.setenv("ZERO_HOME", str(base / "zero"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.delenv("ZERO_SESSION_DB", raising=False)
+    # The browser's own first-run state: the welcome already seen, unless a test asks for a
+    # first launch (``fresh_db``).
+    mark_welcome_seen()
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +83,9 @@ def fixture_db(template_db: Path, workdir: Path) -> Path:
 
 @pytest.fixture
 def fresh_db(workdir: Path) -> Path:
-    """The fixture database with the ``welcome_shown`` milestone unset."""
+    """The fixture database with the ``welcome_shown`` milestone unset, on a first launch
+    of the browser (its own state file absent)."""
+    browser_state_file().unlink()
     return build_fixture_db(Path("sessions.db"), welcome_shown=False)
 
 

@@ -16,8 +16,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
-from store import SessionFilter, milestones
+from store import SessionFilter
 
+from . import browser_state
 from .app_commands import CommandsMixin
 from .app_live import LiveMixin
 from .catalog import LIVE_WINDOW, Catalog, ListOrder, SessionItem, SessionKey, SessionPager
@@ -228,10 +229,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         self.list_order = replace(self.list_order, where=spec)
         self.pager = self.catalog.pager(order=self.list_order)
         self.table.show_order(self.list_order.sort, self.list_order.descending, self._filter_note())
-        table = self.table
-        table.clear()
-        table.items.clear()
-        table.complete = False
+        self.table.reset()
         self._load_sessions(first=True)
 
     # ---- replay ----------------------------------------------------------------------------
@@ -270,11 +268,18 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         timeline = opened.timeline
         try:
             shape = verify_shape(self.catalog, timeline.key, timeline.shape)
-            counts = self.catalog.store(timeline.key.partition).kind_counts(timeline.key.session_id)
+            store = self.catalog.store(timeline.key.partition)
+            bounds = store.seq_bounds(timeline.key.session_id)
+            through = bounds[1] if bounds is not None else None
+            counts = (
+                store.kind_counts_through(timeline.key.session_id, through)
+                if through is not None
+                else {}
+            )
         except Exception as error:
             self.call_from_thread(self.report, "Cannot read the session", error)
             return
-        self.call_from_thread(self._session_checked, timeline, shape, counts)
+        self.call_from_thread(self._session_checked, timeline, shape, counts, through)
 
     def _session_opened(self, opened: Opened, seq: int | None) -> None:
         if not self.ui_alive:
@@ -283,17 +288,27 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         if timeline.key != self.wanted_key or timeline.kinds != self.kinds:
             return  # the user has moved on
         self.shown_key = timeline.key
-        self.replay.show(timeline, opened.row, opened.live)
+        self.read_seq = timeline.shape.last_seq if timeline.count else None
+        self.counted_seq = None
+        # LIVE only where the view is refreshed: never with --no-live.
+        self.replay.show(timeline, opened.row, opened.live and self.follow_changes)
         if seq is not None and opened.row is None and timeline.count:
             self.notify(f"No event at seq {seq} is shown; showing the end.", markup=False)
 
     def _session_checked(
-        self, timeline: Timeline, shape: TimelineShape, counts: dict[str, int]
+        self,
+        timeline: Timeline,
+        shape: TimelineShape,
+        counts: dict[str, int],
+        through: int | None,
     ) -> None:
         if not self.ui_alive:
             return
         if self.replay.timeline is not timeline:
             return
+        # The counts include every event up to ``through``; the poll adds what follows it
+        # (an empty session: from the start).
+        self.counted_seq = through if through is not None else -(2**63)
         if shape != timeline.shape:
             checked = timeline.checked(shape)
             if checked.count == timeline.count and shape.contiguous:
@@ -367,12 +382,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     def _check_welcome(self) -> None:
         from .screens.welcome import WelcomeScreen
 
-        try:
-            seen = self.catalog.store(0).get_milestone(milestones.WELCOME_SHOWN)
-        except Exception as error:
-            self.call_from_thread(self.report, "Cannot read milestones", error)
-            return
-        if seen is None:
+        if not browser_state.welcome_seen():
             self.call_from_thread(self.push_screen, WelcomeScreen(), self._welcome_done)
 
     def _welcome_done(self, _: None = None) -> None:
@@ -381,7 +391,6 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     @work(thread=True, group="welcome", exit_on_error=False)
     def _record_welcome(self) -> None:
         try:
-            with self.catalog.writer(0) as store:
-                store.set_milestone(milestones.WELCOME_SHOWN, "true")
+            browser_state.mark_welcome_seen()
         except Exception as error:
             self.call_from_thread(self.report, "Cannot record that the welcome was shown", error)

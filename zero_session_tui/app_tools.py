@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from store import SessionError, milestones
+from store import SessionError, format_rfc3339, milestones
 
 from . import locations
 from .app_base import AppBase
@@ -184,10 +184,23 @@ class ToolsMixin(AppBase):
     def _save_wrap(self, key: SessionKey, message: WrapScreen.Save) -> None:
         from store.wrap import write_wrap
 
+        report = message.report
+        database = self.catalog.partitions[key.partition].path
         try:
-            path = write_wrap(message.report, locations.wraps_dir())
             with self.catalog.writer(key.partition) as store:
-                store.set_milestone(milestones.LAST_DAILY_WRAP_AT, self.clock().isoformat())
+                # The wrap is of the session the report names, in the database it came
+                # from; never written for a session that is gone.
+                if store.get_session_by_ulid(report.session_ulid) is None:
+                    raise SessionError(f"session {report.session_ulid} no longer exists")
+                path = write_wrap(report, locations.wraps_dir(database))
+                recorded = store.set_milestone_for_session(
+                    report.session_ulid,
+                    milestones.LAST_DAILY_WRAP_AT,
+                    format_rfc3339(self.clock()),
+                )
+                if not recorded:
+                    path.unlink(missing_ok=True)
+                    raise SessionError(f"session {report.session_ulid} no longer exists")
         except Exception as error:
             self.call_from_thread(self.report, "Cannot write the wrap", error)
             return
@@ -289,27 +302,30 @@ class ToolsMixin(AppBase):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._delete_worker(item.key)
+                self._delete_worker(item.key, item.session.ulid)
 
         self.push_screen(ConfirmScreen(question, "Delete"), answer)
 
     @work(thread=True, group="delete", exit_on_error=False)
-    def _delete_worker(self, key: SessionKey) -> None:
+    def _delete_worker(self, key: SessionKey, ulid: str) -> None:
+        # By the ULID the dialog named, checked inside the write: never a row id, which a
+        # restored file or a reused id would give to another session.
         try:
             with self.catalog.writer(key.partition) as store:
-                deleted = store.delete_session(key.session_id)
+                deleted = store.delete_session_by_ulid(ulid)
         except Exception as error:
             self.call_from_thread(self.report, "Cannot delete", error)
             return
-        self.call_from_thread(self._deleted, key, deleted)
+        self.call_from_thread(self._deleted, key, ulid, deleted)
 
-    def _deleted(self, key: SessionKey, deleted: bool) -> None:
+    def _deleted(self, key: SessionKey, ulid: str, deleted: bool) -> None:
         if not self.ui_alive:
             return
         if key == self.shown_key:
             self.shown_key = self.wanted_key = None
             self.replay.show(None)
+        self.table.remove_keys([key])
         self.notify(
-            "Session deleted." if deleted else "The session was already gone.", markup=False
+            f"Session {ulid} deleted." if deleted else f"Session {ulid} was already gone.",
+            markup=False,
         )
-        self.reload_sessions()

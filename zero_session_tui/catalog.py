@@ -24,12 +24,14 @@ from store import (
     SessionSummary,
     Store,
 )
+from store.connection import file_identity
 from store.search_index import SearchIndex, index_path_for
 
 from . import locations
 
 __all__ = [
     "Catalog",
+    "FileChange",
     "ListOrder",
     "Partition",
     "SessionItem",
@@ -48,6 +50,21 @@ class Partition:
     index: int
     path: Path
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """A database file replaced or removed under the app."""
+
+    partition: Partition
+    what: str  # "replaced", "removed" or "restored"
+
+    def describe(self) -> str:
+        if self.what == "removed":
+            return f"{self.partition.path} was removed: its sessions are gone from the list"
+        if self.what == "restored":
+            return f"{self.partition.path} is back: its sessions are listed again"
+        return f"{self.partition.path} was replaced by another file: reopened"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +95,41 @@ def _labels(paths: list[Path]) -> list[str]:
     ]
 
 
+def distinct_paths(paths: list[Path]) -> list[Path]:
+    """``paths`` without repeats of one file (the same path twice, another spelling of it, a
+    symlink to it), in their order: a database named twice is listed once."""
+    seen: set[object] = set()
+    kept: list[Path] = []
+    for path in paths:
+        resolved = path.expanduser().resolve()
+        identity: object = file_identity(resolved) or resolved
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(path)
+    return kept
+
+
 class Catalog:
-    """The databases the app browses, and the queries the app runs on them."""
+    """The databases the app browses, and the queries the app runs on them.
+
+    One read-only ``Store`` per partition, shared by every thread (the store's lock
+    serialises its short reads), so connections stay bounded however many workers run:
+    200 databases need about 600 file descriptors (the file, ``-wal`` and ``-shm``). Long
+    reads (a search, an export) use ``reader()``, a connection of their own for their
+    duration. The file's identity is kept: ``check_files`` tells when a database was
+    replaced or removed under the app, and reopens it."""
 
     def __init__(self, paths: list[Path]) -> None:
+        paths = distinct_paths(paths)
         labels = _labels(paths)
         self.partitions = [
             Partition(index, path, label)
             for index, (path, label) in enumerate(zip(paths, labels, strict=True))
         ]
-        self._local = threading.local()
-        self._opened: list[Store] = []
+        self._stores: dict[int, Store] = {}
+        self._identities: dict[int, tuple[int, int] | None] = {}
         self._indexes: dict[int, SearchIndex | None] = {}
-        self._opened_lock = threading.Lock()
+        self._opened_lock = threading.RLock()
 
     @classmethod
     def open(cls, paths: list[Path]) -> Catalog:
@@ -105,26 +144,60 @@ class Catalog:
         return catalog
 
     def store(self, partition: int) -> Store:
-        """This thread's read-only store for ``partition``."""
-        stores: dict[int, Store] | None = getattr(self._local, "stores", None)
-        if stores is None:
-            stores = self._local.stores = {}
-        found = stores.get(partition)
-        if found is None:
-            found = Store.open_readonly(self.partitions[partition].path)
-            stores[partition] = found
-            with self._opened_lock:
-                self._opened.append(found)
-        return found
+        """The shared read-only store for ``partition`` (opened on first use)."""
+        with self._opened_lock:
+            found = self._stores.get(partition)
+            if found is None:
+                path = self.partitions[partition].path
+                found = Store.open_readonly(path)
+                self._stores[partition] = found
+                self._identities[partition] = file_identity(path.expanduser().resolve())
+            return found
 
     @contextmanager
-    def writer(self, partition: int) -> Iterator[Store]:
-        """A read-write store for one explicit action, closed afterwards."""
-        store = Store.open(self.partitions[partition].path)
+    def reader(self, partition: int) -> Iterator[Store]:
+        """A read-only store of its own for one long read (a search, an export), closed
+        afterwards: it never queues the list's or the replay's short reads behind it."""
+        store = Store.open_readonly(self.partitions[partition].path)
         try:
             yield store
         finally:
             store.close()
+
+    @contextmanager
+    def writer(self, partition: int) -> Iterator[Store]:
+        """A read-write store for one explicit action, closed afterwards. It never creates
+        the database, nor changes its schema or journal mode (``Store.open_existing``)."""
+        store = Store.open_existing(self.partitions[partition].path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def check_files(self) -> list[FileChange]:
+        """Partitions whose file was replaced (another inode at its path) or removed since it
+        was opened. A replaced one is closed here, to be reopened on next use; a removed one
+        stays closed until a file is back at its path (its reads then fail clearly)."""
+        changes: list[FileChange] = []
+        with self._opened_lock:
+            for partition in self.partitions:
+                if partition.index not in self._identities:
+                    continue  # not opened yet (or already closed for a change)
+                now = file_identity(partition.path.expanduser().resolve())
+                if now == self._identities[partition.index]:
+                    continue
+                self._forget(partition.index)
+                changes.append(FileChange(partition, "removed" if now is None else "replaced"))
+        return changes
+
+    def _forget(self, partition: int) -> None:
+        store = self._stores.pop(partition, None)
+        self._identities.pop(partition, None)
+        index = self._indexes.pop(partition, None)
+        for closing in (store, index):
+            if closing is not None:
+                with suppress(Exception):
+                    closing.close()
 
     def search_index(self, partition: int) -> SearchIndex | None:
         """The full-text index of ``partition`` in the cache directory, or None when it
@@ -147,30 +220,24 @@ class Catalog:
         index = self.search_index(partition)
         if index is None:
             return False
-        index.update(self.store(partition), progress)
+        with self.reader(partition) as store:
+            index.update(store, progress)
         return True
 
     def search_events(self, partition: int, needle: str, limit: int) -> list[SearchHit]:
         """Events containing ``needle``, newest first: through the index for what it has
         indexed, by a scan for the rest; always complete."""
-        store = self.store(partition)
         with self._opened_lock:
             index = self._indexes.get(partition)
-        if index is None:
-            return store.search_events(needle, limit=limit)
-        return index.search(store, needle, limit)
+        with self.reader(partition) as store:
+            if index is None:
+                return store.search_events(needle, limit=limit)
+            return index.search(store, needle, limit)
 
     def close(self) -> None:
         with self._opened_lock:
-            indexes, self._indexes = self._indexes, {}
-        for index in indexes.values():
-            if index is not None:
-                index.close()
-        with self._opened_lock:
-            opened, self._opened = self._opened, []
-        for store in opened:
-            with suppress(Exception):
-                store.close()
+            for partition in list(self._stores) + list(self._indexes):
+                self._forget(partition)
 
     @property
     def multiple(self) -> bool:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["default_database", "demo_database", "exports_dir", "wraps_dir", "zero_home"]
+__all__ = [
+    "browser_state_file",
+    "cache_dir",
+    "default_database",
+    "demo_database",
+    "exports_dir",
+    "is_demo",
+    "state_dir",
+    "wraps_dir",
+    "zero_home",
+]
 
 
 def zero_home() -> Path:
@@ -20,11 +30,24 @@ def default_database() -> Path:
     return zero_home() / "state" / "sessions.db"
 
 
-def wraps_dir() -> Path:
+def is_demo(database: Path) -> bool:
+    """Whether ``database`` is a demo database this app made (``--demo``)."""
+    resolved = database.expanduser().resolve()
+    return resolved.parent == cache_dir().resolve() and resolved.name.startswith("demo-v")
+
+
+def wraps_dir(database: Path | None = None) -> Path:
+    """Where wraps of ``database``'s sessions go: the client's ``~/.zero/state/wraps``, or
+    beside the demo database for the demo (never into ``~/.zero``)."""
+    if database is not None and is_demo(database):
+        return database.expanduser().resolve().parent / "demo-wraps"
     return zero_home() / "state" / "wraps"
 
 
-def exports_dir() -> Path:
+def exports_dir(database: Path | None = None) -> Path:
+    """Where exports of ``database``'s sessions go (beside the demo database for the demo)."""
+    if database is not None and is_demo(database):
+        return database.expanduser().resolve().parent / "demo-exports"
     return zero_home() / "exports"
 
 
@@ -41,3 +64,8 @@ def state_dir() -> Path:
     """The browser's own state (``$XDG_STATE_HOME/zero-session-tui``): never the client's."""
     base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
     return Path(base).expanduser() / "zero-session-tui"
+
+
+def browser_state_file() -> Path:
+    """The browser's first-run state (welcome seen), a small JSON file of its own."""
+    return state_dir() / "state.json"

@@ -28,7 +28,9 @@ from tests.app.harness import (
     wait_until,
 )
 from zero_session_tui.app_live import LiveMixin, SessionGrew, SessionsRefreshed
+from zero_session_tui.browser_state import welcome_seen
 from zero_session_tui.catalog import SessionPager
+from zero_session_tui.locations import browser_state_file
 from zero_session_tui.screens.help import HelpScreen, describe_keys
 from zero_session_tui.screens.welcome import WelcomeScreen
 
@@ -102,8 +104,9 @@ async def test_a_live_update_arriving_as_the_app_closes_is_dropped(app_factory, 
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to exit")
     assert app.return_code == 0
-    app.on_session_grew(SessionGrew(key, timeline.session, timeline.shape, {}))
-    app.on_sessions_refreshed(SessionsRefreshed([], [], 7))
+    shape = timeline.shape
+    app.on_session_grew(SessionGrew(key, shape, timeline.session, shape, None, None, None, {}))
+    app.on_sessions_refreshed(SessionsRefreshed([], [], [], 7))
 
 
 # ---- command palette -------------------------------------------------------------------------
@@ -190,9 +193,9 @@ async def test_the_first_live_poll_leaves_a_list_still_loading_alone(
     released = threading.Event()
     refresh_list = LiveMixin._refresh_list
 
-    def refresh_and_note(self, partitions):
+    def refresh_and_note(self, partitions, listed):
         try:
-            refresh_list(self, partitions)
+            refresh_list(self, partitions, listed)
         finally:
             polled.set()
 
@@ -250,17 +253,21 @@ async def test_an_unknown_session_is_a_notification_not_a_crash(app_factory, fix
 # ---- welcome ---------------------------------------------------------------------------------
 
 
-async def test_the_welcome_shows_once_and_is_recorded_through_store(app_factory, fresh_db):
+async def test_the_welcome_shows_once_and_is_recorded_in_the_browsers_own_state(
+    app_factory, fresh_db
+):
     app = app_factory(fresh_db)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
         text = screen_text(app)
         assert "Welcome to zero-session-tui" in text
         assert "Press any key to start." in text
-        assert _milestone(fresh_db) is None  # recorded only once seen
+        assert not welcome_seen()  # recorded only once seen
         await pilot.press("x")
         await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
-        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+        await wait_until(pilot, welcome_seen, "the browser's state")
+    # The client's own welcome_shown milestone is the client's: never written.
+    assert _milestone(fresh_db) is None
     # A second launch on the same database does not show it.
     again = app_factory(fresh_db)
     async with again.run_test(size=SIZE) as pilot:
@@ -275,8 +282,9 @@ async def test_any_key_only_dismisses_the_welcome(app_factory, fresh_db, key):
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
         await pilot.press(key)
         await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
-        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+        await wait_until(pilot, welcome_seen, "the browser's state")
         await settle(pilot)
+        assert _milestone(fresh_db) is None
         assert app.return_code is None  # q did not quit, ? opened no help, Enter opened nothing
         assert app.screen is app.main
         assert app.focused is app.table
@@ -288,11 +296,11 @@ async def test_a_click_dismisses_the_welcome(app_factory, fresh_db):
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
         await pilot.click("#welcome")
         await wait_until(pilot, lambda: app.screen is app.main, "the welcome to go")
-        await wait_until(pilot, lambda: _milestone(fresh_db) == "true", "the milestone")
+        await wait_until(pilot, welcome_seen, "the browser's state")
 
 
-async def test_no_welcome_when_the_milestone_is_set(app_factory, fixture_db):
-    assert _milestone(fixture_db) == "true"
+async def test_no_welcome_once_the_browser_has_shown_it(app_factory, fixture_db):
+    assert welcome_seen()
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -307,3 +315,14 @@ async def test_no_welcome_option_shows_nothing_and_records_nothing(app_factory, 
         await ready(pilot)
         assert app.screen is app.main
     assert _milestone(fresh_db) is None
+    assert not welcome_seen()
+
+
+async def test_the_welcome_ignores_the_clients_milestone(app_factory, fixture_db):
+    """The client's welcome_shown says the CLIENT showed its welcome; the browser's first
+    launch is its own."""
+    browser_state_file().unlink()
+    assert _milestone(fixture_db) == "true"
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")

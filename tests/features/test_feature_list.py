@@ -86,7 +86,7 @@ async def test_d_asks_first_n_keeps_the_session_y_deletes_it(app_factory, fixtur
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("y")
-        severity, _ = await wait_for_notice(pilot, "Session deleted.")
+        severity, _ = await wait_for_notice(pilot, f"Session {HOSTILE} deleted.")
         assert severity == "information"
         await _reloaded(pilot)
         assert listed(app) == [u for u in NEWEST_FIRST if u != HOSTILE]
@@ -107,10 +107,10 @@ async def test_deleting_the_session_shown_in_the_pane_clears_it(app_factory, fix
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("y")
-        await wait_for_notice(pilot, "Session deleted.")
+        await wait_for_notice(pilot, f"Session {LIVE} deleted.")
         await _reloaded(pilot)
         assert LIVE not in listed(app)
-        # The list reloaded with the cursor on its first row, which the pane now previews.
+        # The cursor stays on the row that took the deleted one's place: the pane previews it.
         await wait_until(pilot, lambda: shown_ulid(app) == OPEN, "the preview of OPEN")
         assert not [n for n in notices(app) if n[0] == "error"]
 

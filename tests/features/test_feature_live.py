@@ -203,7 +203,7 @@ async def test_a_refresh_racing_a_reload_keeps_every_row_once(app_factory, fixtu
         await ready(pilot)
         before = list(app.table.items)
         app.reload_sessions()
-        app.post_message(SessionsRefreshed(before[:3], [], len(before)))
+        app.post_message(SessionsRefreshed(before[:3], [], [], len(before)))
         await wait_until(pilot, lambda: app.table.complete, "the reloaded list")
         await settle(pilot)
         assert listed(app) == [item.session.ulid for item in before]

@@ -223,8 +223,9 @@ def test_a_strange_database_opens_and_shows_inertly(tmp_path: Path, figures, cas
 
 def test_a_refused_write_to_a_newer_schema_leaves_the_file_alone(tmp_path: Path, figures):
     """Found by this suite at fde24d4: Store.open set journal_mode=WAL before reading the
-    schema version, so a refused write (dismissing the welcome) on a newer-schema
-    rollback-journal database still rewrote its header; fixed in 0bda382."""
+    schema version, so a refused write on a newer-schema rollback-journal database still
+    rewrote its header; fixed in 0bda382. The welcome no longer writes to the client's
+    database at all, so the write tried here is one the user asks for: delete (d, y)."""
     path = tmp_path / "newer-rollback.db"
     with sql_db(path, version=99, wal=False, welcome_shown=False) as conn:
         sid = add_session(conn, "01JNEWERROLLBACK", stamp(0))
@@ -232,8 +233,11 @@ def test_a_refused_write_to_a_newer_schema_leaves_the_file_alone(tmp_path: Path,
     before = fingerprint(path)
 
     async def scenario(app, pilot):
+        assert await wait_until(pilot, lambda: app.table.row_count == 1, timeout=10)
+        app.table.focus()
+        await pilot.press("d")
         assert await wait_until(pilot, lambda: app.screen is not app.main, timeout=10)
-        await pilot.press("space")  # dismiss the welcome: the app tries to record it
+        await pilot.press("y")  # the app tries to delete: the newer schema refuses it
         return await wait_until(
             pilot,
             lambda: any("newer" in str(n.message) for n in notifications(app)),

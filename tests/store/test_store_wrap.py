@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from _store_support import FakeClock, insert_session, make_rust_db
 
-from store import EventKind, SerializationError, SessionRow, Store, StoredEvent, StoreIOError, wrap
+from store import (
+    EventKind,
+    SerializationError,
+    SessionRow,
+    Store,
+    StoredEvent,
+    StoreIOError,
+    atomic_write,
+    wrap,
+)
 
 START = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 K = EventKind
@@ -197,7 +206,7 @@ def test_failed_write_leaves_nothing_partial(
     def boom(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(wrap.os, failing, boom)
+    monkeypatch.setattr(atomic_write.os, failing, boom)
     with pytest.raises(StoreIOError, match="nothing was written") as info:
         wrap.write_wrap(_report(), old_wrap.parent)
     assert str(old_wrap) in str(info.value)

@@ -11,7 +11,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ..catalog import SessionItem, status_of
+from ..catalog import SessionItem, SessionKey, status_of
 from ..formatting import duration, engine_label, local_time, short_ulid
 from ..messages import (
     FilterRequested,
@@ -141,6 +141,31 @@ class SessionTable(DataTable[Text]):
         self.add_items([*items, *existing], complete=self.complete)
         if current is not None:
             self.select_key(current.key.partition, current.key.session_id)
+
+    def reset(self) -> None:
+        """Empty, to be loaded again from the first page."""
+        self.clear()
+        self.items.clear()
+        self.complete = False
+
+    def remove_keys(self, keys: list[SessionKey]) -> None:
+        """Drop these sessions (deleted, here or by another program); the cursor stays on a
+        neighbour."""
+        gone = set(keys)
+        row = self.cursor_row
+        before = self.current_item()
+        for item in [i for i in self.items if i.key in gone]:
+            self.remove_row(self._row_key(item))
+            self.items.remove(item)
+            if self.total is not None:
+                self.total = max(0, self.total - 1)
+        if self.items:
+            self.move_cursor(row=min(row, len(self.items) - 1))
+        current = self.current_item()
+        if current is not None and current != before:
+            # The cursor's row now shows another session: as if the cursor had moved to it.
+            self.post_message(SessionHighlighted(current))
+        self._update_title()
 
     def set_total(self, total: int) -> None:
         self.total = total
