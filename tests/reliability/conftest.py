@@ -149,7 +149,20 @@ def _properties(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
     )
 
 
+def _follow(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['writer_processes'])} writer processes started, appended and exited one after "
+        f"another, {_n(n['events_seen'])} events seen in order by the app (-wal removed "
+        f"{_n(n['wal_removed'])} times: the app's connection keeps its lock); "
+        f"{_n(n['files_replaced'])} file replaced under the app, {_n(n['noticed'])} noticed "
+        f"and reopened; {_n(n['deleted_while_shown'])} session deleted by another process "
+        f"while shown, {_n(n['notices'])} notice, replay stopped within "
+        f"{m.get('slowest_notice_s', 0):.2f} s"
+    )
+
+
 _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
+    "follow-lifecycle": _follow,
     "live-writer": _live,
     "crash": _crash,
     "contention": _contention,
