@@ -147,7 +147,7 @@ def test_a_write_never_creates_a_database_at_a_path_that_is_gone(tmp_path: Path)
         try:
             with catalog.writer(0) as store:
                 store.delete_session_by_ulid(ULID)
-        except Exception as error:  # noqa: BLE001 - the message is what is checked
+        except Exception as error:
             message = str(error)
         else:
             message = ""
