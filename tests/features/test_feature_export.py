@@ -123,7 +123,7 @@ async def test_a_failing_write_leaves_no_file_and_reports_it(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("store.wrap.os.fsync", full)
+    monkeypatch.setattr("store.atomic_write.os.fsync", full)
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
     async with app.run_test(size=SIZE) as pilot:
         await open_and_settle(pilot, ALL_KINDS)
