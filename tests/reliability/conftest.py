@@ -161,7 +161,16 @@ def _follow(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
     )
 
 
+def _resources(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['databases'])} databases opened, polled and listed under ulimit -n 1024 with "
+        f"{_n(n['fds'])} file descriptors; {_n(n['duplicate_names'])} extra names of one "
+        f"database (another spelling, a symlink) listed once"
+    )
+
+
 _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
+    "resources": _resources,
     "follow-lifecycle": _follow,
     "live-writer": _live,
     "crash": _crash,
