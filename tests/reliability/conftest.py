@@ -169,7 +169,17 @@ def _resources(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
     )
 
 
+def _client_file(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['launches'])} first launches (welcome shown and dismissed) and "
+        f"{_n(n['keys'])} browsing keys on WAL and rollback-journal databases made by plain "
+        f"SQL: {_n(n['bytes_changed'])} bytes of the client's file changed, no journal-mode "
+        f"switch, no index, no milestone"
+    )
+
+
 _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
+    "client-file": _client_file,
     "resources": _resources,
     "follow-lifecycle": _follow,
     "live-writer": _live,
