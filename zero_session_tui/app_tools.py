@@ -217,12 +217,15 @@ class ToolsMixin(AppBase):
         from .export import export_jsonl, export_markdown
 
         try:
-            store = self.catalog.store(key.partition)
-            session = store.get_session(key.session_id)
+            # The session as the user saw it; the export finds it again by its ULID inside
+            # its own read, in a store of its own (a snapshot holds the store's lock).
+            session = self.catalog.store(key.partition).get_session(key.session_id)
             if session is None:
                 raise SessionError("the session no longer exists")
             writer = export_markdown if fmt == "md" else export_jsonl
-            path = writer(store, session, locations.exports_dir())
+            database = self.catalog.partitions[key.partition].path
+            with self.catalog.reader(key.partition) as store:
+                path = writer(store, session, locations.exports_dir(database))
         except Exception as error:
             self.call_from_thread(self.report, "Cannot export", error)
             return

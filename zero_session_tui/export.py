@@ -1,29 +1,57 @@
 """Export one session as Markdown (for people) or JSON Lines (for programs).
 
-Both stream the session in keyset pages into a temp file renamed into place: memory stays flat
-for a 200,000-event session, and a failure leaves no partial file.
+An export is consistent and never destroys a good file:
+
+- It reads ONE state of the session (``Store.read_snapshot``): in a WAL database, one read
+  transaction from the header's count to the last row, so the header and the body agree
+  whatever the ZERO client writes or deletes meanwhile (it goes on writing). In a
+  rollback-journal database a transaction that long would block the client's commits, so
+  none is held: the session is read in short keyset pages and verified at the end (it still
+  exists under its ULID with the same row id, event count and last seq as the header said,
+  and the pages gave exactly that many rows ending at that seq); otherwise the export fails
+  with one line and writes nothing. (An edit of an event's text in place, or a session
+  deleted and rebuilt identically during the export, is not detected there.) The same check
+  runs in WAL too, where it re-reads the snapshot: a guard, it costs three index seeks.
+- The session is looked up by the ULID the user saw, inside that read: a session deleted
+  meanwhile gives "the session ULID no longer exists" and no file.
+- Every event is exported, those with a seq <= 0 too (databases written by plain SQL have
+  them): the pages start at the lowest INTEGER SQLite can hold.
+- The file is streamed into a temp file put in place only when complete
+  (``write_atomically``), and never over an existing file: ``<ulid>.md`` exists, so the new
+  export is ``<ulid>-2.md``, and so on. Memory stays flat for a 200,000-event session.
+
+The store should be one of the export's own (the app opens a read-only one): a WAL snapshot
+holds the store's lock for the whole export, so other users of a shared store would wait.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from store import SessionRow, Store, format_rfc3339
+from store import SessionError, SessionRow, Store, StoredEvent, format_rfc3339
 from store.atomic_write import write_atomically
 
 from .formatting import clock_offset
 from .sanitize import inert
 
-__all__ = ["export_jsonl", "export_markdown", "export_path"]
+__all__ = ["MIN_SEQ", "PAGE", "export_jsonl", "export_markdown", "export_path"]
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
+MIN_SEQ = -(2**63)
+"""The lowest value of an SQLite INTEGER: every seq is >= it."""
+PAGE = 2_000
+"""Events per keyset page."""
+
+Render = Callable[[Store, SessionRow], Iterator[bytes]]
+
 
 def export_path(directory: Path, session: SessionRow, suffix: str) -> Path:
+    """The name an export of ``session`` asks for (the one written may be ``-2``...)."""
     name = session.ulid if _SAFE.fullmatch(session.ulid) else f"session-{session.id}"
     return directory / f"{name}.{suffix}"
 
@@ -32,8 +60,72 @@ def _stamp(moment: datetime | None) -> str:
     return format_rfc3339(moment) if moment is not None else "unknown"
 
 
-def _markdown(store: Store, session: SessionRow) -> Iterator[bytes]:
+def _gone(ulid: str) -> SessionError:
+    return SessionError(f"the session {inert(ulid)} no longer exists; nothing was written")
+
+
+def _changed(ulid: str, detail: str) -> SessionError:
+    return SessionError(
+        f"the session {inert(ulid)} changed while it was exported ({detail}); "
+        "nothing was written, export it again"
+    )
+
+
+def all_events(store: Store, session_id: int, page: int = PAGE) -> Iterator[StoredEvent]:
+    """Every event of a session in seq order, seqs <= 0 included, in keyset pages.
+    ``events_after`` takes ``seq > after``: the one seq it cannot reach from ``MIN_SEQ``
+    is ``MIN_SEQ`` itself, read first on its own."""
+    lowest = store.event_at(session_id, MIN_SEQ)
+    if lowest is not None:
+        yield lowest
+    after = MIN_SEQ
+    while True:
+        batch = store.events_after(session_id, after, page)
+        yield from batch
+        if len(batch) < page:
+            return
+        after = batch[-1].seq
+
+
+def _session_events(store: Store, session: SessionRow) -> tuple[int, Iterator[StoredEvent]]:
+    """The session's event count and its events. Once the events are all read, the iterator
+    raises unless they are exactly what the count said and the session is still so in the
+    database: same ULID and row id, same count, same last seq. (Inside a WAL snapshot that
+    re-reads the same state and passes; in rollback-journal mode it catches a change made
+    between two pages.) Raising before the last chunk is written means the export is never
+    put in place."""
     count = store.count_events(session.id)
+    bounds = store.seq_bounds(session.id)
+    last_seq = bounds[1] if bounds else None
+
+    def checked() -> Iterator[StoredEvent]:
+        rows = 0
+        seen: int | None = None
+        for event in all_events(store, session.id):
+            rows += 1
+            seen = event.seq
+            yield event
+        now = store.get_session_by_ulid(session.ulid)
+        if now is None:
+            raise _gone(session.ulid)
+        if now.id != session.id:
+            raise _changed(session.ulid, "it was replaced by another session of that ULID")
+        bounds = store.seq_bounds(now.id)
+        now_count, now_last = store.count_events(now.id), bounds[1] if bounds else None
+        if (now_count, now_last) != (count, last_seq):
+            raise _changed(
+                session.ulid,
+                f"{count:,} events up to seq {last_seq} when it started, "
+                f"{now_count:,} up to seq {now_last} at the end",
+            )
+        if (rows, seen) != (count, last_seq):
+            raise _changed(session.ulid, f"the header says {count:,} events, {rows:,} were read")
+
+    return count, checked()
+
+
+def _markdown(store: Store, session: SessionRow) -> Iterator[bytes]:
+    count, events = _session_events(store, session)
     head = [
         f"# Session {inert(session.ulid)}",
         "",
@@ -48,7 +140,7 @@ def _markdown(store: Store, session: SessionRow) -> Iterator[bytes]:
         "",
     ]
     yield ("\n".join(head) + "\n").encode()
-    for event in store.iter_events(session.id):
+    for event in events:
         text = inert(event.text)
         fence = "`" * max(3, _longest_backtick_run(text) + 1)
         offset = clock_offset(event.at, session.started_at)
@@ -64,7 +156,8 @@ def _longest_backtick_run(text: str) -> int:
 
 
 def _jsonl(store: Store, session: SessionRow) -> Iterator[bytes]:
-    for event in store.iter_events(session.id):
+    _count, events = _session_events(store, session)
+    for event in events:
         record = {
             "session_ulid": session.ulid,
             "seq": event.seq,
@@ -76,9 +169,23 @@ def _jsonl(store: Store, session: SessionRow) -> Iterator[bytes]:
         yield (json.dumps(record, ensure_ascii=True) + "\n").encode()
 
 
+def _export(
+    store: Store, session: SessionRow, directory: Path, suffix: str, render: Render
+) -> Path:
+    # The chunks are produced, and so the session read, inside the snapshot.
+    with store.read_snapshot():
+        current = store.get_session_by_ulid(session.ulid)
+        if current is None:
+            raise _gone(session.ulid)
+        target = export_path(directory, current, suffix)
+        return write_atomically(target, render(store, current), replace=False)
+
+
 def export_markdown(store: Store, session: SessionRow, directory: Path) -> Path:
-    return write_atomically(export_path(directory, session, "md"), _markdown(store, session))
+    """Export the session ``session.ulid`` as Markdown; returns the path written."""
+    return _export(store, session, directory, "md", _markdown)
 
 
 def export_jsonl(store: Store, session: SessionRow, directory: Path) -> Path:
-    return write_atomically(export_path(directory, session, "jsonl"), _jsonl(store, session))
+    """Export the session ``session.ulid`` as JSON Lines; returns the path written."""
+    return _export(store, session, directory, "jsonl", _jsonl)
