@@ -1,4 +1,5 @@
-"""RFC 3339 stamps exactly as chrono's ``to_rfc3339()`` writes and reads them."""
+"""RFC 3339 stamps exactly as chrono's ``to_rfc3339()`` writes and reads them, and the times
+SQLite's own date functions write (``datetime('now')``: ``2026-11-25 08:00:00``)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,34 @@ from datetime import UTC, datetime, timedelta, timezone
 
 __all__ = ["format_rfc3339", "now_rfc3339", "parse_rfc3339"]
 
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})",
+_STAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})"
+    r"(?::(\d{2})(?:\.(\d{1,9}))?)?"
+    r"([Zz]|[+-]\d{2}:\d{2})?",
     re.ASCII,  # chrono takes ASCII digits only; a bare \d also matches other scripts' digits
 )
+"""Every stamp chrono's ``parse_from_rfc3339`` takes (``T``, ``t`` or a space between date
+and time, seconds, 1-9 fraction digits, ``Z`` or ``+HH:MM``), and SQLite's time values
+without a julian day: ``HH:MM`` without seconds, no zone (SQLite's ``datetime()``, with or
+without ``'subsec'``, writes ``YYYY-MM-DD HH:MM:SS[.SSS]`` in UTC). A date alone is not a
+time."""
 
 
 def parse_rfc3339(raw: object) -> datetime | None:
-    """Parse an RFC 3339 stamp into an aware UTC datetime; None when it does not parse.
+    """Parse a stamp into an aware UTC datetime; None when it does not parse.
 
-    Nanoseconds (chrono's default) are truncated to microseconds. Never returns "now".
-    """
+    RFC 3339 as chrono reads it, and SQLite's forms: no zone means UTC, as SQLite's date
+    functions mean it. Nanoseconds (chrono's default) are truncated to microseconds. Never
+    returns "now"."""
     if not isinstance(raw, str):
         return None
-    match = _RFC3339.fullmatch(raw.strip())
+    match = _STAMP.fullmatch(raw.strip())
     if match is None:
         return None
     year, month, day, hour, minute, second, frac, offset = match.groups()
     try:
         micro = int((frac or "0").ljust(6, "0")[:6])
-        if offset in ("Z", "z"):
+        if offset is None or offset in ("Z", "z"):
             tz = UTC
         else:
             sign = 1 if offset[0] == "+" else -1
@@ -35,7 +44,7 @@ def parse_rfc3339(raw: object) -> datetime | None:
                 return None
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         # chrono accepts a leap second (:60); fold it into :59 like chrono's nanosecond overflow
-        sec = min(int(second), 59)
+        sec = min(int(second or "0"), 59)
         stamp = datetime(
             int(year), int(month), int(day), int(hour), int(minute), sec, micro, tzinfo=tz
         )

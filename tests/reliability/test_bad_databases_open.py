@@ -134,7 +134,7 @@ def _malformed_times(tmp: Path) -> Path:
     path = tmp / "malformed-times.db"
     with sql_db(path) as conn:
         sid = add_session(conn, "01JBADTIMES", "yesterday", ended_at="soon")
-        stamps = ["2026-13-45T25:61:61Z", "", "not a time", 12345, "2026-11-24 19:00:00", "\x00"]
+        stamps = ["2026-13-45T25:61:61Z", "", "not a time", 12345, "2026-11-24", "\x00"]
         add_events(conn, sid, [(at, "system", f"bad time {n}") for n, at in enumerate(stamps)])
     return path
 

@@ -4,6 +4,7 @@ reads them; an unparseable stamp is None, never "now"."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -49,8 +50,12 @@ def test_parse_chrono_forms(raw: str, expected: datetime) -> None:
         "",
         "now",
         "garbage-stamp",
-        "2026-11-24",
-        "2026-11-24T19:07:20",  # no offset
+        "2026-11-24",  # a day is not a time (SQLite's date() writes it)
+        "19:07:20",  # nor is a time of day without its date (SQLite's time())
+        "2461004.5",  # a julian day as text
+        "2026-11-24 19:07:20 +00:00",
+        "2026-11-24 19:7:20",
+        "2026-11-24 19",
         "2026-11-24T19:07:20+0000",
         "2026-13-01T00:00:00Z",
         "2026-02-30T00:00:00Z",
@@ -69,6 +74,50 @@ def test_parse_chrono_forms(raw: str, expected: datetime) -> None:
 )
 def test_parse_garbage_is_none(raw: str) -> None:
     assert parse_rfc3339(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-24 19:07:20", BASE),  # SQLite's datetime()
+        ("2026-11-24 19:07:20.123", BASE.replace(microsecond=123000)),  # 'subsec'
+        ("2026-11-24T19:07:20", BASE),
+        ("2026-11-24T19:07:20.500", BASE.replace(microsecond=500000)),  # strftime %f
+        ("2026-11-24 19:07", BASE.replace(second=0)),  # SQLite's HH:MM
+        ("2026-11-24T19:07Z", BASE.replace(second=0)),
+        ("2026-11-24 20:07+01:00", BASE.replace(second=0)),
+        ("  2026-11-24 19:07:20  ", BASE),
+        ("9999-12-31 23:59:59", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+        ("0001-01-01 00:00:00", datetime(1, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_parse_sqlite_forms_as_utc(raw: str, expected: datetime) -> None:
+    parsed = parse_rfc3339(raw)
+    assert parsed == expected
+    assert parsed is not None
+    assert parsed.tzinfo == UTC
+
+
+def test_parse_what_sqlite_date_functions_write() -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        moment = "2026-11-24 19:07:20.250"
+        written = conn.execute(
+            "SELECT datetime(?), strftime('%Y-%m-%dT%H:%M:%f', ?), strftime('%Y-%m-%d %H:%M', ?),"
+            " datetime(julianday(?)), date(?), time(?)",
+            (moment,) * 6,
+        ).fetchone()
+    finally:
+        conn.close()
+    parsed = [parse_rfc3339(value) for value in written]
+    assert parsed == [
+        BASE,
+        BASE.replace(microsecond=250000),
+        BASE.replace(second=0),
+        BASE,
+        None,  # date(): a day
+        None,  # time(): no date
+    ]
 
 
 @pytest.mark.parametrize("raw", [None, 1732475240, 1.5, b"2026-11-24T19:07:20Z", BASE])
