@@ -108,7 +108,15 @@ class StoreBase:
         rows = self._rows(sql, params, doing)
         return rows[0] if rows else None
 
-    def _write(self, doing: str, body: Callable[[sqlite3.Connection], Any]) -> Any:
+    def _write(
+        self,
+        doing: str,
+        body: Callable[[sqlite3.Connection], Any],
+        *,
+        deadline_s: float | None = None,
+    ) -> Any:
+        """Run ``body`` in one ``BEGIN IMMEDIATE`` transaction, retried on BUSY until
+        ``deadline_s`` (``connection.in_write_transaction``'s default when None)."""
         if self.write_refusal is not None:
             error = MigrationError if not self.read_only else SqliteError
             raise error(f"cannot {doing}: {self.write_refusal}")
@@ -119,7 +127,11 @@ class StoreBase:
                     "refused until it ends)"
                 )
             return connection.in_write_transaction(
-                self._live(), body, path=self.path, doing=f"cannot {doing} in"
+                self._live(),
+                body,
+                path=self.path,
+                doing=f"cannot {doing} in",
+                deadline_s=deadline_s,
             )
 
     # ---- one consistent read -------------------------------------------------------------

@@ -285,6 +285,24 @@ class BrowseReads(StoreBase):
         )
         return {int(row[0]): (row[1], int(row[2]), row[3]) for row in rows}
 
+    def first_prompt(
+        self, session_id: int, *, window: int = 64, chars: int = 200
+    ) -> tuple[object, bool]:
+        """The first ``chars`` characters of the session's first prompt among its first
+        ``window`` events (None when there is none there), and whether that answer is final:
+        a prompt was found, or the window is full (later events cannot change it). A bounded
+        read whatever the session's size: ``window`` steps of the (session_id, seq) index and
+        the prompt's row; a BLOB text comes back as bytes."""
+        row = self._row(
+            "SELECT w.n, (SELECT substr(e.text, 1, ?) FROM events e WHERE e.session_id = ?"
+            " AND e.seq <= w.last AND e.kind = 'prompt' ORDER BY e.seq LIMIT 1)"
+            " FROM (SELECT COUNT(*) AS n, MAX(f.seq) AS last FROM (SELECT seq FROM events"
+            " WHERE session_id = ? ORDER BY seq LIMIT ?) f) w",
+            (max(1, chars), session_id, session_id, check_limit(window)),
+        )
+        seen, text = (int(row[0]), row[1]) if row is not None else (0, None)
+        return text, text is not None or seen >= window
+
     def _snapshot(self, body: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``body``'s reads in one read transaction (one snapshot of the database), or
         in the caller's when one is open (``read_snapshot``). As short as its statements:

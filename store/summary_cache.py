@@ -15,6 +15,10 @@ the counts of every kind through it. Reading an entry costs one seek in the clie
 - anything else (fewer events, a replaced row, another row id under that ULID, a file
   replaced by another one): the session is counted again from nothing.
 
+It also keeps each session's first prompt (``Store.first_prompt``: a read of the session's
+first events, bounded whatever its size), once that answer is final: found, or the first
+events are all there and none is a prompt. A session still too short is asked again.
+
 What it cannot see: an event deleted or rewritten in the middle of a session by plain SQL
 (the client never does either; the browser deletes whole sessions). Delete the file to
 start over; it holds about 100 bytes per session. A cache that cannot be read or written
@@ -26,13 +30,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 
+from .base import StoreBase
 from .connection import use_wal
 from .errors import SessionError, StoreIOError, from_sqlite
 from .listing import COUNT_SORT_KEYS, SessionFilter
@@ -42,7 +45,7 @@ from .timestamps import parse_rfc3339
 
 __all__ = ["SHAPE", "SummaryCache", "default_path"]
 
-SHAPE: Final = "1"
+SHAPE: Final = "2"
 """The layout of the cache file; a file of another shape is emptied and refilled."""
 
 _SCHEMA: Final = """
@@ -58,7 +61,21 @@ CREATE TABLE IF NOT EXISTS summaries (
     kinds      TEXT NOT NULL,
     PRIMARY KEY (db_dev, db_ino, ulid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS prompts (
+    db_dev     INTEGER NOT NULL,
+    db_ino     INTEGER NOT NULL,
+    ulid       TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    prompt,
+    PRIMARY KEY (db_dev, db_ino, ulid)
+) WITHOUT ROWID;
 """
+PROMPT_WINDOW: Final = 64
+"""How many of a session's first events are looked at for its first prompt."""
+PROMPT_CHARS: Final = 200
+"""How much of the first prompt is kept (a list shows one line of it)."""
+_WRITE_DEADLINE_S: Final = 0.5
+"""A cache locked by another browser is passed over this soon: the list does not wait."""
 
 
 def default_path() -> Path:
@@ -122,16 +139,18 @@ def _sql_rank(value: object) -> tuple[int, Any]:
     return (3, bytes(value) if isinstance(value, bytes | bytearray | memoryview) else b"")
 
 
-class SummaryCache:
-    """The cache file. Thread-safe (one lock serialises its connection); pass the ``Store``
-    each call reads from, in the thread that uses that store."""
+class SummaryCache(StoreBase):
+    """The cache file. Thread-safe (the store's lock serialises its connection); pass the
+    ``Store`` each call reads from, in the thread that uses that store."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
-        self._lock = threading.Lock()
-        self.path = path
+        super().__init__(conn, path, read_only=False)
+        self.path: Path = path
         self.last_error: SessionError | None = None
         """The last failure to read or write the cache (then passed over), for diagnostics."""
+
+    def __repr__(self) -> str:
+        return f"SummaryCache({str(self.path)!r})"
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> SummaryCache:
@@ -147,36 +166,19 @@ class SummaryCache:
             raise StoreIOError(f"cannot create {cache_path}: {exc.strerror or exc}") from None
         except sqlite3.Error as exc:
             raise from_sqlite(exc, cache_path, "cannot open the summary cache") from None
+        cache = cls(conn, cache_path)
         try:
             use_wal(conn)
             conn.executescript(_SCHEMA)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'shape'").fetchone()
+            row = cache._row("SELECT value FROM meta WHERE key = 'shape'")
             if row is None or row[0] != SHAPE:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute("DELETE FROM summaries")
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('shape', ?)", (SHAPE,)
-                )
-                conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.close()
+                cache._write("empty the summary cache", _empty)
+        except (sqlite3.Error, SessionError) as exc:
+            cache.close()
+            if isinstance(exc, SessionError):
+                raise
             raise from_sqlite(exc, cache_path, "cannot open the summary cache") from None
-        return cls(conn, cache_path)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        return cache
 
     # ---- what a browser asks ---------------------------------------------------------------
 
@@ -265,31 +267,72 @@ class SummaryCache:
         self._save(identity, changed)
         return counted
 
+    def first_prompts(self, store: Store, sessions: Sequence[SessionRow]) -> dict[int, object]:
+        """Each session's first prompt (by row id; None when it has none in its first
+        ``PROMPT_WINDOW`` events), as ``store.first_prompt`` gives it: from the cache once
+        final, else read (a bounded read) and kept when final."""
+        identity = _identity(store)
+        kept = self._load_prompts(identity, [row.ulid for row in sessions])
+        found: dict[int, object] = {}
+        final: list[tuple[str, int, object]] = []
+        for row in sessions:
+            entry = kept.get(row.ulid)
+            if entry is not None and entry[0] == row.id:
+                found[row.id] = entry[1]
+                continue
+            text, done = store.first_prompt(row.id, window=PROMPT_WINDOW, chars=PROMPT_CHARS)
+            found[row.id] = text
+            if done:
+                final.append((row.ulid, row.id, text))
+        if identity is not None and final:
+            rows = [(*identity, ulid, sid, text) for ulid, sid, text in final]
+            self._save_rows(
+                "INSERT OR REPLACE INTO prompts (db_dev, db_ino, ulid, session_id, prompt)"
+                " VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        return found
+
+    def _select(self, sql: str, identity: tuple[int, int], ulids: Sequence[str]) -> list[Any]:
+        """The rows of ``sql`` (its WHERE names the identity and a JSON list of ULIDs), or
+        none when the cache cannot be read."""
+        try:
+            return self._rows(
+                sql, (*identity, json.dumps(sorted(set(ulids)))), "reading the summary cache"
+            )
+        except SessionError as exc:
+            self.last_error = exc
+            return []
+
+    def _load_prompts(
+        self, identity: tuple[int, int] | None, ulids: Sequence[str]
+    ) -> dict[str, tuple[int, object]]:
+        if identity is None or not ulids:
+            return {}
+        rows = self._select(
+            "SELECT ulid, session_id, prompt FROM prompts WHERE db_dev = ? AND db_ino = ?"
+            " AND ulid IN (SELECT value FROM json_each(?))",
+            identity,
+            ulids,
+        )
+        return {str(ulid): (int(sid), prompt) for ulid, sid, prompt in rows}
+
     def _load(self, identity: tuple[int, int] | None, ulids: Sequence[str]) -> dict[str, _Entry]:
         if identity is None or not ulids:
             return {}
+        rows = self._select(
+            "SELECT ulid, session_id, last_seq, last_id, last_at, kinds FROM summaries"
+            " WHERE db_dev = ? AND db_ino = ? AND ulid IN (SELECT value FROM json_each(?))",
+            identity,
+            ulids,
+        )
         found: dict[str, _Entry] = {}
-        try:
-            with self._lock:
-                cursor = self._conn.execute(
-                    "SELECT ulid, session_id, last_seq, last_id, last_at, kinds FROM summaries"
-                    " WHERE db_dev = ? AND db_ino = ?"
-                    " AND ulid IN (SELECT value FROM json_each(?))",
-                    (*identity, json.dumps(sorted(set(ulids)))),
+        for ulid, session_id, last_seq, last_id, last_at, kinds in rows:
+            decoded = _kinds(kinds)
+            if decoded is not None:
+                found[str(ulid)] = _Entry(
+                    int(session_id), int(last_seq), int(last_id), last_at, decoded
                 )
-                try:
-                    rows = cursor.fetchall()
-                finally:
-                    cursor.close()
-            for ulid, session_id, last_seq, last_id, last_at, kinds in rows:
-                decoded = _kinds(kinds)
-                if decoded is not None:
-                    found[str(ulid)] = _Entry(
-                        int(session_id), int(last_seq), int(last_id), last_at, decoded
-                    )
-        except sqlite3.Error as exc:
-            self.last_error = from_sqlite(exc, self.path, "cannot read the summary cache")
-            return {}
         return found
 
     def _save(self, identity: tuple[int, int] | None, changed: list[tuple[str, _Entry]]) -> None:
@@ -299,23 +342,29 @@ class SummaryCache:
             (*identity, ulid, e.session_id, e.last_seq, e.last_id, e.last_at, json.dumps(e.kinds))
             for ulid, e in changed
         ]
+        self._save_rows(
+            "INSERT OR REPLACE INTO summaries (db_dev, db_ino, ulid, session_id,"
+            " last_seq, last_id, last_at, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _save_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         try:
-            with self._lock:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    self._conn.executemany(
-                        "INSERT OR REPLACE INTO summaries (db_dev, db_ino, ulid, session_id,"
-                        " last_seq, last_id, last_at, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows,
-                    )
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as exc:
+            self._write(
+                "write the summary cache",
+                lambda conn: conn.executemany(sql, rows).close(),
+                deadline_s=_WRITE_DEADLINE_S,
+            )
+        except SessionError as exc:
             # A cache that cannot be written only makes the next list slower.
-            self.last_error = from_sqlite(exc, self.path, "cannot write the summary cache")
+            self.last_error = exc
+
+
+def _empty(conn: sqlite3.Connection) -> None:
+    """A cache of another shape: emptied, then marked with this one."""
+    conn.execute("DELETE FROM summaries").close()
+    conn.execute("DELETE FROM prompts").close()
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('shape', ?)", (SHAPE,)).close()
 
 
 def _kinds(raw: object) -> dict[str, int] | None:

@@ -1,33 +1,29 @@
 """App-level access to one or more session databases ("partitions"), through ``store`` only.
 
-Each thread gets its own read-only ``Store`` per partition (SQLite connections belong to the
-thread that made them), so a long search never queues a page fetch behind it. Writes are
-explicit: ``writer()`` opens a short-lived read-write store for one action.
+One shared read-only ``Store`` per partition serves the short reads; long reads get one of
+their own (``reader()``); writes are explicit (``writer()``, one action each). Session counts
+and first prompts come through the browser's own summary cache (``store.summary_cache``),
+keyed by each file's identity and the session's ULID: a list page costs what was appended
+since it last looked. Without that cache the store's own queries give the same answers.
+The pages themselves are made in ``session_pages``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from store import (
-    SearchHit,
-    SessionError,
-    SessionFilter,
-    SessionRow,
-    SessionSummary,
-    Store,
-)
+from store import SearchHit, SessionError, SessionRow, SessionSummary, Store
 from store.connection import file_identity
 from store.search_index import SearchIndex, index_path_for
+from store.summary_cache import PROMPT_CHARS, PROMPT_WINDOW, SummaryCache
 
 from . import locations
+from .session_items import FileChange, Partition, SessionItem, SessionKey, prompt_text
+from .session_pages import ListOrder, SessionPager
 
 __all__ = [
     "Catalog",
@@ -39,51 +35,8 @@ __all__ = [
     "SessionPager",
 ]
 
-_OLDEST = datetime.min.replace(tzinfo=UTC)
-
 LIVE_WINDOW = timedelta(minutes=5)
 """A session with no end whose last event is this recent is "live"."""
-
-
-@dataclass(frozen=True, slots=True)
-class Partition:
-    index: int
-    path: Path
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """A database file replaced or removed under the app."""
-
-    partition: Partition
-    what: str  # "replaced", "removed" or "restored"
-
-    def describe(self) -> str:
-        if self.what == "removed":
-            return f"{self.partition.path} was removed: its sessions are gone from the list"
-        if self.what == "restored":
-            return f"{self.partition.path} is back: its sessions are listed again"
-        return f"{self.partition.path} was replaced by another file: reopened"
-
-
-@dataclass(frozen=True, slots=True)
-class SessionKey:
-    partition: int
-    session_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class SessionItem:
-    """One line of the session list."""
-
-    key: SessionKey
-    partition: Partition
-    summary: SessionSummary
-
-    @property
-    def session(self) -> SessionRow:
-        return self.summary.session
 
 
 def _labels(paths: list[Path]) -> list[str]:
@@ -129,6 +82,8 @@ class Catalog:
         self._stores: dict[int, Store] = {}
         self._identities: dict[int, tuple[int, int] | None] = {}
         self._indexes: dict[int, SearchIndex | None] = {}
+        self._summaries: SummaryCache | None = None
+        self._summaries_tried = False
         self._opened_lock = threading.RLock()
 
     @classmethod
@@ -238,6 +193,10 @@ class Catalog:
         with self._opened_lock:
             for partition in list(self._stores) + list(self._indexes):
                 self._forget(partition)
+            if self._summaries is not None:
+                with suppress(Exception):
+                    self._summaries.close()
+                self._summaries = None
 
     @property
     def multiple(self) -> bool:
@@ -246,11 +205,73 @@ class Catalog:
     def total_sessions(self) -> int:
         return sum(self.store(p.index).count_sessions() for p in self.partitions)
 
+    def summary_cache(self) -> SummaryCache | None:
+        """The browser's own summary cache (``summaries.db`` in the cache directory), shared
+        by every partition (keyed by each file's identity); None when it cannot be opened:
+        the lists then count from the database itself, slower but the same."""
+        with self._opened_lock:
+            if not self._summaries_tried:
+                self._summaries_tried = True
+                with suppress(SessionError):
+                    self._summaries = SummaryCache.open(locations.cache_dir() / "summaries.db")
+            return self._summaries
+
+    def list_page(
+        self, partition: int, limit: int, *, before: SessionRow | None = None
+    ) -> list[SessionItem]:
+        """A page of ``partition``'s sessions, newest first (keyset: after ``before``)."""
+        store, cache = self.store(partition), self.summary_cache()
+        if cache is None:
+            return self._items(partition, store.list_summaries(limit, before=before))
+        return self._items(partition, cache.list_summaries(store, limit, before=before))
+
+    def query_page(
+        self, partition: int, limit: int, offset: int, order: ListOrder
+    ) -> list[SessionItem]:
+        """A page of ``partition``'s sessions in ``order`` (sorted and filtered)."""
+        store, cache = self.store(partition), self.summary_cache()
+        sort, descending, where = order.sort, order.descending, order.where
+        if cache is None:
+            found = store.query_summaries(
+                limit, offset, where=where, sort=sort, descending=descending
+            )
+        else:
+            found = cache.query_summaries(
+                store, limit, offset, where=where, sort=sort, descending=descending
+            )
+        return self._items(partition, found)
+
     def item(self, key: SessionKey) -> SessionItem | None:
-        summary = self.store(key.partition).session_summary(key.session_id)
+        """One session's list item, its counts up to date (a live session's included)."""
+        store, cache = self.store(key.partition), self.summary_cache()
+        if cache is None:
+            summary = store.session_summary(key.session_id)
+        else:
+            summary = cache.session_summary(store, key.session_id)
         if summary is None:
             return None
-        return SessionItem(key, self.partitions[key.partition], summary)
+        return self._items(key.partition, [summary])[0]
+
+    def _items(self, partition: int, summaries: Sequence[SessionSummary]) -> list[SessionItem]:
+        store, cache = self.store(partition), self.summary_cache()
+        sessions = [summary.session for summary in summaries]
+        if cache is not None:
+            prompts = cache.first_prompts(store, sessions)
+        else:  # each a bounded read of the session's first events
+            prompts = {
+                row.id: store.first_prompt(row.id, window=PROMPT_WINDOW, chars=PROMPT_CHARS)[0]
+                for row in sessions
+            }
+        where = self.partitions[partition]
+        return [
+            SessionItem(
+                SessionKey(partition, summary.session.id),
+                where,
+                summary,
+                prompt_text(prompts.get(summary.session.id)),
+            )
+            for summary in summaries
+        ]
 
     def find_ulid(self, ulid: str) -> tuple[SessionKey, SessionRow] | None:
         """The session ``ulid`` in the first partition that has it (one index seek each)."""
@@ -262,120 +283,6 @@ class Catalog:
 
     def pager(self, page_size: int = 100, order: ListOrder | None = None) -> SessionPager:
         return SessionPager(self, page_size, order)
-
-
-@dataclass(frozen=True, slots=True)
-class ListOrder:
-    """How the session list is sorted and filtered (the default: newest first, everything)."""
-
-    sort: str = "started"
-    descending: bool = True
-    where: SessionFilter = field(default_factory=SessionFilter)
-
-    @property
-    def is_default(self) -> bool:
-        return self.sort == "started" and self.descending and self.where.is_empty
-
-
-def _merge_key(sort: str) -> Callable[[SessionItem], tuple[Any, ...]]:
-    """The same order as the SQL, for merging pages of several partitions."""
-
-    def key(item: SessionItem) -> tuple[Any, ...]:
-        session, summary = item.session, item.summary
-        started = session.started_at or _OLDEST
-        value: Any
-        if sort == "duration":
-            ended = session.ended_at
-            value = (ended - started).total_seconds() if ended and session.started_at else -1.0
-        elif sort in ("events", "warn", "alert"):
-            value = {
-                "events": summary.event_count,
-                "warn": summary.warn_count,
-                "alert": summary.alert_count,
-            }[sort]
-        elif sort == "last_event":
-            value = summary.last_event_at or _OLDEST
-        elif sort in ("session", "cli", "engine", "fork"):
-            value = {
-                "session": session.ulid,
-                "cli": session.cli_version,
-                "engine": session.engine_base_url or "",
-                "fork": session.parent_ulid or "",
-            }[sort]
-        else:
-            value = started
-        return (value, started)
-
-    return key
-
-
-class SessionPager:
-    """Pages of the session list, merged across partitions in the list's order.
-
-    The default order (newest first, no filter) reads each partition with keyset pages; any
-    other order uses offset pages. Nothing is read twice and nothing is skipped. Use from one
-    thread at a time."""
-
-    def __init__(self, catalog: Catalog, page_size: int, order: ListOrder | None = None) -> None:
-        self.catalog = catalog
-        self.page_size = page_size
-        self.order = order or ListOrder()
-        self._buffers: list[deque[SessionItem]] = [deque() for _ in catalog.partitions]
-        self._last: list[SessionRow | None] = [None for _ in catalog.partitions]
-        self._offsets = [0 for _ in catalog.partitions]
-        self._done = [False for _ in catalog.partitions]
-        self._key = _merge_key(self.order.sort)
-
-    @property
-    def exhausted(self) -> bool:
-        return all(self._done) and not any(self._buffers)
-
-    def total(self) -> int:
-        where = self.order.where
-        return sum(
-            self.catalog.store(p.index).count_sessions(where) for p in self.catalog.partitions
-        )
-
-    def _fetch(self, index: int) -> list[SessionSummary]:
-        store = self.catalog.store(index)
-        order = self.order
-        if order.is_default:
-            return store.list_summaries(self.page_size, before=self._last[index])
-        rows = store.query_summaries(
-            self.page_size,
-            self._offsets[index],
-            where=order.where,
-            sort=order.sort,
-            descending=order.descending,
-        )
-        self._offsets[index] += len(rows)
-        return rows
-
-    def _refill(self, index: int) -> None:
-        if self._done[index] or self._buffers[index]:
-            return
-        partition = self.catalog.partitions[index]
-        rows = self._fetch(index)
-        if len(rows) < self.page_size:
-            self._done[index] = True
-        if rows:
-            self._last[index] = rows[-1].session
-        self._buffers[index].extend(
-            SessionItem(SessionKey(index, s.session.id), partition, s) for s in rows
-        )
-
-    def next_page(self) -> list[SessionItem]:
-        page: list[SessionItem] = []
-        pick = max if self.order.descending else min
-        while len(page) < self.page_size:
-            for index in range(len(self._buffers)):
-                self._refill(index)
-            heads = [(i, buf[0]) for i, buf in enumerate(self._buffers) if buf]
-            if not heads:
-                break
-            index, _ = pick(heads, key=lambda head: (*self._key(head[1]), -head[0]))
-            page.append(self._buffers[index].popleft())
-        return page
 
 
 def is_live(session: SessionRow, last_event_at: datetime | None, now: datetime) -> bool:

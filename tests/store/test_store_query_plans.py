@@ -80,6 +80,7 @@ READS: dict[str, Op] = {
     "kind_delta": lambda db: db.kind_delta(5),
     "kind_delta_since": lambda db: db.kind_delta(5, (50, 450)),
     "last_events": lambda db: db.last_events([1, 5, 9]),
+    "first_prompt": lambda db: db.first_prompt(5),
     "search_all_sessions": lambda db: db.search_events("line 5 "),
     "search_all_sessions_before": lambda db: db.search_events("line 5 ", before_id=10_000),
     "search_one_session": lambda db: db.search_events("line 5 ", session_id=7),
@@ -125,6 +126,7 @@ USES: dict[str, str | None] = {
     "kind_delta": EVENTS_SEQ,
     "kind_delta_since": EVENTS_SEQ,
     "last_events": EVENTS_SEQ,
+    "first_prompt": EVENTS_SEQ,
     "search_all_sessions": ROWID,  # each hit's session
     "search_all_sessions_before": ROWID,  # rowid < before_id, newest first
     "search_one_session": EVENTS_SEQ,
@@ -160,6 +162,7 @@ SCANS: dict[str, str] = {
     "count_sessions_live": SESSION_SCAN,  # a filtered count: every session is looked at
     "count_sessions": rf"SCAN sessions USING COVERING INDEX {SESSIONS_ULID}",
     "search_all_sessions": r"SCAN e",  # LIKE '%needle%': the one inherent scan of events
+    "first_prompt": r"SCAN [fw]",  # the first 64 events (read through the index), one row
 }
 SORTS = SESSION_LISTS | {"kind_counts", "kind_delta", "kind_delta_since", "search_one_session"}
 PARAMETER_LIST = re.compile(r"SCAN json_each VIRTUAL TABLE INDEX \d+:")  # ids passed as JSON
@@ -181,6 +184,7 @@ DEGRADED_WITHOUT_UNIQUE = {
     "kind_delta",
     "kind_delta_since",
     "last_events",
+    "first_prompt",
     "search_one_session",
     "find_event_forward",
     "find_event_back",

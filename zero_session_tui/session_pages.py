@@ -1,0 +1,143 @@
+"""Pages of the session list, merged across partitions in the list's order.
+
+Every page's counts come through the catalog, which asks the summary cache (what was appended
+since it last looked, never a count of a big session) and falls back to the store's own query.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from store import SessionFilter, SessionRow
+
+from .session_items import SessionItem
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = ["ListOrder", "SessionPager"]
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ListOrder:
+    """How the session list is sorted and filtered (the default: newest first, everything)."""
+
+    sort: str = "started"
+    descending: bool = True
+    where: SessionFilter = field(default_factory=SessionFilter)
+
+    @property
+    def is_default(self) -> bool:
+        return self.sort == "started" and self.descending and self.where.is_empty
+
+
+def _merge_key(sort: str) -> Callable[[SessionItem], tuple[Any, ...]]:
+    """The same order as the SQL, for merging pages of several partitions."""
+
+    def key(item: SessionItem) -> tuple[Any, ...]:
+        session, summary = item.session, item.summary
+        started = session.started_at or _OLDEST
+        value: Any
+        if sort == "duration":
+            ended = session.ended_at
+            value = (ended - started).total_seconds() if ended and session.started_at else -1.0
+        elif sort in ("events", "warn", "alert"):
+            value = {
+                "events": summary.event_count,
+                "warn": summary.warn_count,
+                "alert": summary.alert_count,
+            }[sort]
+        elif sort == "last_event":
+            value = summary.last_event_at or _OLDEST
+        elif sort in ("session", "cli", "engine", "fork"):
+            value = {
+                "session": session.ulid,
+                "cli": session.cli_version,
+                "engine": session.engine_base_url or "",
+                "fork": session.parent_ulid or "",
+            }[sort]
+        else:
+            value = started
+        return (value, started)
+
+    return key
+
+
+class SessionPager:
+    """Pages of the session list, merged across partitions in the list's order.
+
+    The default order (newest first, no filter) reads each partition with keyset pages; any
+    other order uses offset pages. Nothing is read twice and nothing is skipped. Use from one
+    thread at a time."""
+
+    def __init__(self, catalog: Catalog, page_size: int, order: ListOrder | None = None) -> None:
+        self.catalog = catalog
+        self.page_size = page_size
+        self.order = order or ListOrder()
+        self._buffers: list[deque[SessionItem]] = [deque() for _ in catalog.partitions]
+        self._last: list[SessionRow | None] = [None for _ in catalog.partitions]
+        self._offsets = [0 for _ in catalog.partitions]
+        self._done = [False for _ in catalog.partitions]
+        self._key = _merge_key(self.order.sort)
+        self._lock = threading.Lock()
+
+    @property
+    def exhausted(self) -> bool:
+        return all(self._done) and not any(self._buffers)
+
+    def total(self) -> int:
+        where = self.order.where
+        return sum(
+            self.catalog.store(p.index).count_sessions(where) for p in self.catalog.partitions
+        )
+
+    def _fetch(self, index: int) -> list[SessionItem]:
+        order = self.order
+        if order.is_default:
+            return self.catalog.list_page(index, self.page_size, before=self._last[index])
+        items = self.catalog.query_page(index, self.page_size, self._offsets[index], order)
+        self._offsets[index] += len(items)
+        return items
+
+    def _refill(self, index: int) -> None:
+        if self._done[index] or self._buffers[index]:
+            return
+        items = self._fetch(index)
+        if len(items) < self.page_size:
+            self._done[index] = True
+        if items:
+            self._last[index] = items[-1].session
+        self._buffers[index].extend(items)
+
+    def next_page(self) -> list[SessionItem]:
+        """The next ``page_size`` sessions of the list (fewer at its end)."""
+        with self._lock:  # a superseded worker may still be paging: one page at a time
+            return self._next_page()
+
+    def rest(self) -> list[SessionItem]:
+        """Every session not paged yet, to the end of the list (for ``End``)."""
+        with self._lock:
+            found: list[SessionItem] = []
+            while not self.exhausted:
+                found.extend(self._next_page())
+            return found
+
+    def _next_page(self) -> list[SessionItem]:
+        page: list[SessionItem] = []
+        pick = max if self.order.descending else min
+        while len(page) < self.page_size:
+            for index in range(len(self._buffers)):
+                self._refill(index)
+            heads = [(i, buf[0]) for i, buf in enumerate(self._buffers) if buf]
+            if not heads:
+                break
+            index, _ = pick(heads, key=lambda head: (*self._key(head[1]), -head[0]))
+            page.append(self._buffers[index].popleft())
+        return page
