@@ -1,8 +1,10 @@
-"""The fork tree around a session: its ancestors, and every session forked from them."""
+"""The fork tree around a session: its ancestors, and every session forked from them.
+
+Each session once (a session met again through a cycle of parents is a marked leaf), and
+what the caps of ``fork_tree`` leave out as a line saying how many ("… 9,800 more")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,22 +15,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from store import SessionRow
-
 from ..catalog import SessionKey
+from ..fork_tree import ForkNode
 from ..formatting import short_ulid
 from .search import SearchResult
 
 __all__ = ["ForkNode", "ForksScreen"]
-
-
-@dataclass
-class ForkNode:
-    key: SessionKey
-    session: SessionRow
-    fork_seq: int | None = None
-    """Where this session left its parent: the parent's last event before it started."""
-    children: list[ForkNode] = field(default_factory=list)
 
 
 class ForksScreen(ModalScreen[SearchResult | None]):
@@ -56,9 +48,15 @@ class ForksScreen(ModalScreen[SearchResult | None]):
             )
 
     def _label(self, node: ForkNode) -> Text:
-        label = Text(short_ulid(node.session.ulid), style="bold")
-        if node.key == self.current:
-            label.append("  \u25c0 this session", style="italic")
+        if node.repeat:
+            # Met again (a cycle of parents): once more as a marker, never walked into.
+            label = Text("\u21bb ", style="bold")
+            label.append(short_ulid(node.session.ulid), style="bold")
+            label.append("  a cycle: shown above", style="italic")
+        else:
+            label = Text(short_ulid(node.session.ulid), style="bold")
+            if node.key == self.current:
+                label.append("  \u25c0 this session", style="italic")
         if node.fork_seq is not None:
             label.append(f"  forked at parent #{node.fork_seq}")
         return label
@@ -66,8 +64,10 @@ class ForksScreen(ModalScreen[SearchResult | None]):
     def _add(self, parent: TreeNode[ForkNode], node: ForkNode) -> None:
         for child in node.children:
             self.parents[id(child)] = node
-            branch = parent.add(self._label(child), data=child)
-            self._add(branch, child)
+            self._add(parent.add(self._label(child), data=child), child)
+        if node.more:
+            # What the caps left out, said, not hidden: a line with no session to open.
+            parent.add_leaf(Text(f"\u2026 {node.more:,} more", style="italic"))
 
     def on_mount(self) -> None:
         tree = self.query_one(Tree)
