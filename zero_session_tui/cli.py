@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,9 @@ __all__ = ["Options", "parse_args"]
 DESCRIPTION = """\
 Browse, replay and follow the session history the ZERO client records in SQLite.
 
-Databases are opened read-only: browsing never changes them. The only writes are explicit
-actions (the first-launch welcome is recorded as a milestone).
+Databases are opened read-only: browsing never changes them. The only writes are the actions
+you ask for (deleting a session, saving a wrap's milestone), each checked against the session's
+ULID. The browser's own state lives under $XDG_STATE_HOME/zero-session-tui/.
 
 Keys: arrows or j/k move, Enter opens a session or shows an event in full, Tab switches between
 the list and the replay, Home/End or g/G jump to the first/last event, t toggles clock times,
@@ -28,12 +30,17 @@ database location, first match wins:
   $ZERO_SESSION_DB
   $ZERO_HOME/state/sessions.db   (ZERO_HOME defaults to ~/.zero)
 
-exit status: 0 after quitting, 2 when a database cannot be opened (nothing is created or
-changed), 64 for a wrong command line.
+exit status:
+  0        after quitting
+  1        an unexpected error: one line says what, and where the full report was saved
+  2        a database cannot be opened (nothing is created or changed), or no terminal
+  64       a wrong command line
+  128+N    ended by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM), terminal restored
 
 examples:
   zero-session-tui --demo
-  zero-session-tui --db ~/.zero/state/sessions.db --session 01JD3X7Q9T1W8R2M4K6N0P5S7V#120"""
+  zero-session-tui --db ~/.zero/state/sessions.db --session 01JD3X7Q9T1W8R2M4K6N0P5S7V#120
+  zero-session-tui --session p5s7v          (the tail of a ULID, when only one session has it)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,16 @@ def _session_ref(value: str) -> tuple[str, int | None]:
     return ulid, int(seq) if seq else None
 
 
+def _idle_cap(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a finite number of seconds, 0 or more")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zero-session-tui",
@@ -80,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--session",
         type=_session_ref,
         metavar="ULID[#SEQ]",
-        help="open straight at this session, and at event SEQ when given",
+        help="open straight at this session (a ULID in any case, or its tail as the list shows"
+        " it), and at event SEQ when given",
     )
     parser.add_argument(
         "--demo",
@@ -99,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--idle-cap",
-        type=float,
+        type=_idle_cap,
         default=2.0,
         metavar="SECONDS",
         help="timed replay: longest pause between two events (default 2)",
@@ -118,5 +136,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         demo=args.demo,
         welcome=not args.no_welcome,
         live=not args.no_live,
-        idle_cap=max(0.0, args.idle_cap),
+        idle_cap=args.idle_cap,
     )

@@ -174,7 +174,10 @@ def test_help_explains_the_options(capsys):
         "$ZERO_SESSION_DB",
         "$ZERO_HOME/state/sessions.db",
         "exit status",
-        "2 when a database cannot be opened",
+        "a database cannot be opened",
+        "1        an unexpected error",
+        "64       a wrong command line",
+        "128+N    ended by signal N",
         "Tab",
         "ctrl+p",
         "q quits",
@@ -215,3 +218,18 @@ def test_a_good_database_without_a_terminal_is_one_line_and_status_2(fixture_db,
     assert " is not a tty); " in err
     assert "\x1b" not in err
     assert fixture_db.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["-1", "-0.5", "nan", "inf", "-inf", "soon"])
+def test_idle_cap_rejects_negative_nan_and_infinite_values_with_exit_64(value, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        parse_args([f"--idle-cap={value}"])
+    assert stopped.value.code == 64
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "--idle-cap" in error
+    assert value in error
+
+
+def test_idle_cap_accepts_zero_and_fractions():
+    assert parse_args(["--idle-cap", "0"]).idle_cap == 0.0
+    assert parse_args(["--idle-cap", "0.25"]).idle_cap == 0.25
