@@ -111,6 +111,10 @@ class FollowFailed(Message):
     error: Exception
 
 
+class FollowRecovered(Message):
+    """A poll succeeded after failing: the view is refreshed again."""
+
+
 def grown_shape(shape: TimelineShape, seqs: list[int]) -> TimelineShape:
     """``shape`` with rows for ``seqs`` (ascending, all above ``shape.last_seq``) appended."""
     if not seqs:
@@ -157,6 +161,8 @@ class LiveMixin(AppBase):
     counted_seq: int | None = None
     """The last seq of the shown session whose kind the bar's counts include."""
     _recheck_shown = False
+    follow_failing = False
+    """The last poll failed (said once; the replay's title says "not refreshed")."""
 
     def start_watching(self) -> None:
         self.watcher = ChangeWatcher(self.catalog)
@@ -211,6 +217,9 @@ class LiveMixin(AppBase):
                 self._refresh_list(set(changes.partitions), listed)
         except Exception as error:
             self.post_message(FollowFailed(error))
+            return
+        if self.follow_failing:
+            self.post_message(FollowRecovered())
 
     def _follow(self, followed: Followed) -> None:
         key = followed.key
@@ -342,10 +351,25 @@ class LiveMixin(AppBase):
     def on_follow_failed(self, message: FollowFailed) -> None:
         if not self.ui_alive:
             return
-        if self.replay.live:
-            self.replay.live = False  # never "LIVE" for a view that is not refreshed
+        replay = self.replay
+        if replay.live or not replay.stale:
+            replay.live = False  # never "LIVE" for a view that is not refreshed
+            replay.stale = True
+            replay.announce()
+        if not self.follow_failing:  # said once, not at every poll while it lasts
+            self.follow_failing = True
+            self.report("Cannot follow changes (retrying)", message.error)
+
+    def on_follow_recovered(self, message: FollowRecovered) -> None:
+        if not self.ui_alive or not self.follow_failing:
+            return
+        self.follow_failing = False
+        self.replay.stale = False
+        self.notify("Following changes again.", markup=False)
+        if self.shown_key is not None:  # re-read it: it may have changed meanwhile
+            self.open_session(self.shown_key, self.replay.cursor_event_seq(), quiet=True)
+        else:
             self.replay.announce()
-        self.report("Cannot follow changes", message.error)
 
     def on_sessions_refreshed(self, message: SessionsRefreshed) -> None:
         if not self.ui_alive:

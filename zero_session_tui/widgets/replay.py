@@ -86,6 +86,8 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.tz = tz
         self.timeline: Timeline | None = None
         self.live = False
+        self.stale = False
+        """Following changes failed: what is shown may be out of date (said in the title)."""
         self.play_head: int | None = None
         self.highlight: str | None = None
         self.note = ""
@@ -157,7 +159,9 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             self.border_subtitle = ""
             return
         marker = ""
-        if self.live:
+        if self.stale:
+            marker = " \u00b7 not refreshed"
+        elif self.live:
             marker = (
                 " \u00b7 \u25cf LIVE" if self.following else " \u00b7 LIVE paused (End follows)"
             )
