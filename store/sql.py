@@ -88,9 +88,14 @@ def summary_row(row: Sequence[Any]) -> SessionSummary:
     )
 
 
+def like_literal(text: str) -> str:
+    """``text`` as a LIKE pattern (``ESCAPE '\\'``) that matches only itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(needle: str) -> str:
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A LIKE pattern (``ESCAPE '\\'``) for text containing ``needle``."""
+    return f"%{like_literal(needle)}%"
 
 
 KNOWN_KINDS = tuple(kind.value for kind in EventKind)

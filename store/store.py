@@ -22,6 +22,7 @@ from .sql import (
     MAX_IDS,
     SESSION_COLUMNS,
     check_limit,
+    like_literal,
     session_row,
     stored_event,
 )
@@ -220,6 +221,18 @@ class Store(BrowseReads):
     def get_session_by_ulid(self, ulid: str) -> SessionRow | None:
         row = self._row(f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.ulid = ?", (ulid,))
         return session_row(row) if row is not None else None
+
+    def sessions_matching_ulid(self, head: str, tail: str, limit: int = 2) -> list[SessionRow]:
+        """Sessions whose ULID starts with ``head`` and ends with ``tail`` (either may be
+        empty), compared case-insensitively, at most ``limit`` of them: how a short or
+        lower-case ULID typed by a user is resolved. Scans the sessions table, never events."""
+        pattern = like_literal(head.upper()) + "%" + like_literal(tail.upper())
+        rows = self._rows(
+            f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE upper(s.ulid) LIKE ? ESCAPE '\\'"
+            " ORDER BY s.id LIMIT ?",
+            (pattern, limit),
+        )
+        return [session_row(row) for row in rows]
 
     def get_session(self, session_id: int) -> SessionRow | None:
         row = self._row(f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,))

@@ -77,6 +77,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         self.pager: SessionPager = pager or catalog.pager(order=self.list_order)
         self.warm = warm
         self.ulid_pending = False
+        self.list_shown = False
         self.warm_pager = self.pager
         self._preview_timer: Timer | None = None
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -87,6 +88,9 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         warm = self.warm
         if self.open_ulid:
             self.ulid_pending = True
+            # Not the list (Textual focuses it first): the first row's highlight must not
+            # preview while the session asked for is being found.
+            self.replay.focus()
             if warm is not None and warm.session is not None and warm.session.done():
                 # Read while Textual was importing: show it in this very frame.
                 self._take_warm_session(warm, self.open_ulid, self.open_seq)
@@ -119,6 +123,8 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             page, complete, total = warm.first_page.result()
         except Exception as error:
             self.report("Cannot list sessions", error)
+            self.list_shown = True
+            self._start_when_shown()
             return
         self._sessions_loaded(self.pager, page, complete, total)
 
@@ -136,9 +142,14 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
                 page = pager.next_page()
                 complete = pager.exhausted
         except Exception as error:
-            self.call_from_thread(self.report, "Cannot list sessions", error)
+            self.call_from_thread(self._list_failed, error)
             return
         self.call_from_thread(self._sessions_loaded, pager, page, complete, total)
+
+    def _list_failed(self, error: Exception) -> None:
+        self.report("Cannot list sessions", error)
+        self.list_shown = True
+        self._start_when_shown()
 
     def _sessions_loaded(
         self, pager: SessionPager, page: list[SessionItem], complete: bool, total: int | None
@@ -161,6 +172,15 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         table.add_items(page, complete=complete)
         if self.wanted_key is not None:
             table.select_key(self.wanted_key.partition, self.wanted_key.session_id)
+        self.list_shown = True
+        self._start_when_shown()
+
+    def _start_when_shown(self) -> None:
+        """Keys typed during start-up act once what they act on is on screen: the session
+        asked for with ``--session`` when it was found, else the list's first page."""
+        if self.ulid_pending or (self.wanted_key is None and not self.list_shown):
+            return
+        self.main.started()
 
     def on_more_sessions_wanted(self, message: MoreSessionsWanted) -> None:
         if not self.table.complete:
@@ -169,6 +189,11 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
         if self.ulid_pending:
             return  # --session ULID is being opened: no preview of the first row meanwhile
+        if not self.table.has_focus:
+            # Only the user's own cursor moves preview: not the first row's highlight while
+            # the replay shows a --session beyond the loaded pages, nor rows a live refresh
+            # or a delete moved under a cursor the user is not looking at.
+            return
         current = self.table.current_item()
         if current is None or current.key != message.item.key:
             # Stale: the cursor has left that row since (the highlight of the first row,
@@ -332,7 +357,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             else:
                 found = find_and_open(self.catalog, ulid, seq, self.clock())
         except Exception as error:
-            self.call_from_thread(self.report, "Cannot open the session", error)
+            self.call_from_thread(self._found_ulid, ulid, None, seq, error)
             return
         self.call_from_thread(self._found_ulid, ulid, found, seq)
         if found is not None:
@@ -356,6 +381,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             current = self.table.current_item()
             if current is not None and self.wanted_key is None:
                 self.open_session(current.key)
+            self._start_when_shown()
             return
         key, _, opened = found
         if self.wanted_key is not None and self.wanted_key != key:
@@ -364,6 +390,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         self._session_opened(opened, seq)
         self.table.select_key(key.partition, key.session_id)
         self.replay.focus()
+        self._start_when_shown()
 
     def on_replay_view_expand(self, message: ReplayView.Expand) -> None:
         from .screens.event_detail import EventDetailScreen

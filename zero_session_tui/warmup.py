@@ -16,6 +16,7 @@ from typing import TypeVar
 from store import SessionRow
 
 from .catalog import Catalog, SessionItem, SessionKey, SessionPager
+from .session_ref import resolve_session
 from .timeline import Opened, open_timeline
 
 __all__ = ["FirstPage", "Found", "Warmup"]
@@ -54,7 +55,7 @@ class Warmup:
 
 
 def find_and_open(catalog: Catalog, ulid: str, seq: int | None, now: datetime) -> Found:
-    found = catalog.find_ulid(ulid)
+    found = resolve_session(catalog, ulid)
     if found is None:
         return None
     key, session = found

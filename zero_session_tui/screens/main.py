@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,6 +20,12 @@ from ..widgets.replay_bar import ReplayBar
 from ..widgets.session_table import SessionTable
 
 __all__ = ["MainScreen"]
+
+
+HELD_KEYS_LIMIT = 64
+"""Keys held during start-up beyond this many are dropped (a key held down, not typing)."""
+
+PASS_THROUGH_KEYS = frozenset({"q", "ctrl+c"})
 
 
 class MainScreen(Screen[None]):
@@ -58,8 +65,33 @@ class MainScreen(Screen[None]):
     class Ready(Message):
         """The list and the replay pane are mounted: start loading."""
 
+    starting = True
+    """Until the first page of the list (or the ``--session`` asked for) is shown, keys are
+    held, then replayed in order: ``j j j Enter`` typed during start-up is never lost."""
+
     def on_mount(self) -> None:
+        self._held: list[events.Key] = []
         self.post_message(self.Ready())
+
+    def on_key(self, event: events.Key) -> None:
+        # Bindings are checked when a key bubbles up to the app, after this screen: stopping
+        # it here keeps the empty list's bindings from swallowing it. Priority bindings
+        # (ctrl+q) and the quit key still act at once.
+        if not self.starting or event.key in PASS_THROUGH_KEYS:
+            return
+        event.prevent_default()
+        event.stop()
+        if len(self._held) < HELD_KEYS_LIMIT:
+            self._held.append(event)
+
+    def started(self) -> None:
+        """The screen shows what the user will act on: replay the keys held meanwhile."""
+        if not self.starting:
+            return
+        self.starting = False
+        held, self._held = self._held, []
+        for event in held:
+            self.app.post_message(events.Key(event.key, event.character))
 
     @property
     def table(self) -> SessionTable:
