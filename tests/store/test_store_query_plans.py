@@ -38,14 +38,17 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from _store_support import KINDS, make_rust_db, table_rows, tracer
 
 from store import EventKind, SessionFilter, Store
+from store.forks import ancestors, children_of, fork_points
 
 SESSIONS = 200
+T_FORK = datetime(2026, 11, 24, 19, 7, 30, tzinfo=UTC)  # inside every session's events
 EVENTS_PER_SESSION = 100
 VARIANTS = ("python", "rust", "rust-no-unique")
 
@@ -90,6 +93,9 @@ READS: dict[str, Op] = {
     "find_event_forward": lambda db: db.find_event(5, "line 5 ", 10),
     "find_event_back": lambda db: db.find_event(5, "line 5 ", 90, forward=False),
     "children": lambda db: db.children("01HQP00049"),
+    "fork_ancestors": lambda db: ancestors(db, "01HQP00100", 30),
+    "fork_children": lambda db: children_of(db, ["01HQP00049", "01HQP00099"], 200),
+    "fork_points": lambda db: fork_points(db, [(50, T_FORK), (100, T_FORK)]),
     "search_sessions": lambda db: db.search_sessions("P0001", 20),
     "count_sessions": lambda db: db.count_sessions(),
     "count_sessions_live": lambda db: db.count_sessions(SessionFilter(status="live")),
@@ -136,6 +142,9 @@ USES: dict[str, str | None] = {
     "find_event_forward": EVENTS_SEQ,
     "find_event_back": EVENTS_SEQ,
     "children": None,
+    "fork_ancestors": SESSIONS_ULID,  # each parent by its ULID
+    "fork_children": None,  # a scan of sessions for a whole level of the tree
+    "fork_points": EVENTS_SEQ,  # each parent's range of (session_id, seq)
     "search_sessions": EVENTS_SEQ,
     "count_sessions": SESSIONS_ULID,
     "count_sessions_live": EVENTS_SEQ,  # each open session's last event
@@ -161,10 +170,16 @@ SCANS: dict[str, str] = {
     **dict.fromkeys(SESSION_LISTS, SESSION_SCAN),
     "count_sessions_live": SESSION_SCAN,  # a filtered count: every session is looked at
     "count_sessions": rf"SCAN sessions USING COVERING INDEX {SESSIONS_ULID}",
+    # The recursive walk reads its own queue (``up``, a few rows) and a constant first row;
+    # every parent is a SEARCH by ULID.
+    "fork_ancestors": r"SCAN (CONSTANT ROW|up)",
+    # One scan of sessions (``parent_ulid`` has no index), ranked per parent in subqueries.
+    "fork_children": r"SCAN (s|\(subquery-\d+\))",
     "search_all_sessions": r"SCAN e",  # LIKE '%needle%': the one inherent scan of events
     "first_prompt": r"SCAN [fw]",  # the first 64 events (read through the index), one row
 }
 SORTS = SESSION_LISTS | {"kind_counts", "kind_delta", "kind_delta_since", "search_one_session"}
+SORTS |= {"fork_ancestors", "fork_children"}  # by depth (a few rows); forks ranked per parent
 PARAMETER_LIST = re.compile(r"SCAN json_each VIRTUAL TABLE INDEX \d+:")  # ids passed as JSON
 NO_INDEX_NAMED = {"max_event_id"}  # "SEARCH events": MAX(id), one step of the rowid b-tree
 DEGRADED_WITHOUT_UNIQUE = {
@@ -193,9 +208,11 @@ DEGRADED_WITHOUT_UNIQUE = {
     "append",
     "append_many",
     "delete_session",
+    "fork_points",
 }
 EVENTS_SCAN = re.compile(r"(SCAN|SEARCH) (e|x|events)")  # the whole line: no index named
 PLANNED = ("SELECT", "DELETE", "UPDATE")
+PLANNED = (*PLANNED, "WITH")  # a recursive walk (fork_ancestors) starts with its CTE
 
 
 def _fill(path: Path) -> None:
