@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from store import EventKind
@@ -12,8 +12,10 @@ __all__ = [
     "clock_offset",
     "duration",
     "engine_label",
+    "local_date",
     "local_time",
     "short_ulid",
+    "utc_offset",
 ]
 
 KIND_GLYPHS: Final[dict[EventKind, str]] = {
@@ -34,10 +36,64 @@ def short_ulid(ulid: str) -> str:
 
 
 def local_time(moment: datetime | None, tz: tzinfo | None, *, seconds: bool = False) -> str:
+    """``YYYY-MM-DD HH:MM[:SS]`` in ``tz`` (None: the system's zone), or "unknown".
+
+    Never raises: a stamp near the ends of ``datetime``'s range whose local time falls in
+    year 0 or 10000 (year 1 west of UTC, 9999 east of it) is shown as that date."""
     if moment is None:
         return UNKNOWN_TIME
-    shown = moment.astimezone(tz)
-    return shown.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    shown = _local(moment, tz)
+    if shown is None:
+        return UNKNOWN_TIME
+    day, wall = shown
+    clock = f"{wall.hour:02d}:{wall.minute:02d}"
+    return f"{day} {clock}:{wall.second:02d}" if seconds else f"{day} {clock}"
+
+
+def local_date(moment: datetime, tz: tzinfo | None) -> str:
+    """The local day of ``moment`` as ``YYYY-MM-DD`` (see ``local_time``), or "unknown"."""
+    shown = _local(moment, tz)
+    return shown[0] if shown is not None else UNKNOWN_TIME
+
+
+_DAY: Final = timedelta(days=1)
+_CONVERSION_ERRORS: Final = (OverflowError, ValueError, OSError)
+
+
+def _iso_day(day: date) -> str:
+    # Not strftime("%Y"): glibc does not pad years below 1000 to four digits.
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def _local(moment: datetime, tz: tzinfo | None) -> tuple[str, datetime] | None:
+    """(local day, local wall clock) of ``moment``. A local time outside years 1..9999 is
+    at most a day out: it is computed a day nearer the middle of the range, and its day moved
+    back by one (the zone's offset a day away is taken for the offset at the moment)."""
+    try:
+        wall = moment.astimezone(tz)
+        return _iso_day(wall.date()), wall
+    except _CONVERSION_ERRORS:
+        pass
+    try:
+        late = moment.year > 5000
+        wall = (moment - _DAY if late else moment + _DAY).astimezone(tz)
+    except _CONVERSION_ERRORS:
+        return None
+    near = wall.date()
+    if late:
+        return ("10000-01-01" if near == date.max else _iso_day(near + _DAY)), wall
+    return ("0000-12-31" if near == date.min else _iso_day(near - _DAY)), wall
+
+
+def utc_offset(moment: datetime, tz: tzinfo | None) -> timedelta:
+    """The offset of ``tz`` (None: the system's zone) from UTC at ``moment``, for any moment
+    ``datetime`` holds (near the ends of its range: the offset a day nearer the middle)."""
+    for probe in (moment, moment - _DAY if moment.year > 5000 else moment + _DAY):
+        try:
+            return probe.astimezone(tz).utcoffset() or timedelta(0)
+        except _CONVERSION_ERRORS:
+            continue
+    return timedelta(0)
 
 
 def duration(span: timedelta) -> str:

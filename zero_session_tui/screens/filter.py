@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import ClassVar
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import ClassVar, Final
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,25 +14,54 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from store import SessionFilter
 
-__all__ = ["FilterScreen", "parse_day"]
+from ..formatting import local_date, utc_offset
+
+__all__ = ["FilterScreen", "day_start", "parse_day"]
 
 _STATUSES = (("any", "any"), ("ended", "ended"), ("open (quiet)", "open"), ("live", "live"))
 
 
-def parse_day(value: str, tz: tzinfo | None) -> datetime | None:
-    """``YYYY-MM-DD`` as the start of that local day; None for an empty value.
+def parse_day(value: str) -> date | None:
+    """``YYYY-MM-DD`` as a date; None for an empty value.
 
     Raises ``ValueError`` with a readable message for anything else."""
     value = value.strip()
     if not value:
         return None
     try:
-        day = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value[:20]!r} is not a date (YYYY-MM-DD)") from None
-    if tz is None:
-        return datetime.combine(day, time()).astimezone()  # the local time zone
-    return datetime.combine(day, time(), tzinfo=tz)
+
+
+_EPOCH: Final = date(1970, 1, 1)
+_UTC_MIN: Final = datetime.min.replace(tzinfo=UTC)
+_UTC_MAX: Final = datetime.max.replace(tzinfo=UTC)
+
+
+def _instant(seconds: int) -> datetime | None:
+    """The aware UTC datetime ``seconds`` after the epoch; None outside datetime's range."""
+    try:
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+
+
+def day_start(day: date, tz: tzinfo | None, *, days_later: int = 0) -> datetime | None:
+    """The UTC instant at which the local day ``day + days_later`` starts in ``tz`` (None:
+    the system's zone); None when that instant is outside ``datetime``'s range (before year
+    1 or after 9999 in UTC): no stamp is earlier (later), so it bounds nothing.
+
+    Computed in seconds, so the day after 9999-12-31, or a local midnight east of UTC on
+    0001-01-01, never overflows; the zone's offset is taken at that midnight (DST)."""
+    wall = ((day - _EPOCH).days + days_later) * 86_400
+    offset = 0
+    for _ in range(2):  # the offset at the guess, then at the instant it gives
+        probe = _instant(wall - offset)
+        if probe is None:
+            probe = _UTC_MAX if wall > 0 else _UTC_MIN
+        offset = int(utc_offset(probe, tz).total_seconds())
+    return _instant(wall - offset)
 
 
 class FilterScreen(ModalScreen[SessionFilter | None]):
@@ -44,10 +73,10 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
         self.tz = tz
 
     def _day(self, moment: datetime | None, *, before: bool = False) -> str:
+        """The local day a bound names: ``before`` is exclusive (the next day's start)."""
         if moment is None:
             return ""
-        local = moment.astimezone(self.tz)
-        return (local - timedelta(days=1) if before else local).date().isoformat()
+        return local_date(moment - timedelta(microseconds=1) if before else moment, self.tz)
 
     def compose(self) -> ComposeResult:
         spec = self.current
@@ -84,16 +113,18 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
 
     def _apply(self) -> None:
         try:
-            start = parse_day(self.query_one("#from", Input).value, self.tz)
-            end = parse_day(self.query_one("#to", Input).value, self.tz)
+            first = parse_day(self.query_one("#from", Input).value)
+            last = parse_day(self.query_one("#to", Input).value)
         except ValueError as error:
             self.query_one("#filter-error", Static).update(Text(str(error), style="bold red"))
             return
+        start = day_start(first, self.tz) if first else None
+        end = day_start(last, self.tz, days_later=1) if last else None
         status = self.query_one("#status", Select).value
         self.dismiss(
             SessionFilter(
                 started_from=start,
-                started_before=end + timedelta(days=1) if end else None,
+                started_before=end,
                 cli_version=self.query_one("#cli", Input).value.strip(),
                 engine=self.query_one("#engine", Input).value.strip(),
                 status=status if status in ("ended", "open", "live") else "any",
