@@ -7,7 +7,7 @@ writes it. Standard library only; no UI imports.
         db.append(sid, EventKind.PROMPT, "> /status")
 """
 
-from . import milestones, wrap
+from . import forks, milestones, wrap
 from .errors import (
     MigrationError,
     SerializationError,
@@ -35,6 +35,7 @@ __all__ = [
     "Store",
     "StoreIOError",
     "StoredEvent",
+    "forks",
     "format_rfc3339",
     "milestones",
     "parse_rfc3339",

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from store import SessionRow, Store
-from store.forks import ancestors, children_of, fork_points
+from store import SessionRow, Store, forks
 
 from .catalog import SessionKey
 
@@ -61,7 +60,7 @@ def build_fork_tree(store: Store, partition: int, session_id: int) -> ForkNode |
     session = store.get_session(session_id)
     if session is None:
         return None
-    chain = ancestors(store, session.ulid, MAX_DEPTH) or [session]
+    chain = forks.ancestors(store, session.ulid, MAX_DEPTH) or [session]
     root = _Draft(chain[-1])
     seen = {root.session.ulid}
     level, budget = [root], MAX_NODES - 1
@@ -70,21 +69,21 @@ def build_fork_tree(store: Store, partition: int, session_id: int) -> ForkNode |
         if not parents:
             break
         limit = min(MAX_CHILDREN, budget) if depth < MAX_DEPTH else 0
-        found = children_of(store, [draft.session.ulid for draft in parents], limit)
+        found = forks.children_of(store, [draft.session.ulid for draft in parents], limit)
         level = []
         for parent in parents:
-            forks = found.get(parent.session.ulid)
-            if forks is None:
+            of_parent = found.get(parent.session.ulid)
+            if of_parent is None:
                 continue
-            taken = forks.first[: max(0, budget)]
+            taken = of_parent.first[: max(0, budget)]
             budget -= len(taken)
             for child in taken:
                 draft = _Draft(child, parent.session.id, repeat=child.ulid in seen)
                 seen.add(child.ulid)
                 parent.children.append(draft)
                 level.append(draft)
-            parent.more = forks.total - len(taken)
-    points = fork_points(store, _forks_of(root))
+            parent.more = of_parent.total - len(taken)
+    points = forks.fork_points(store, _forks_of(root))
     return _freeze(root, partition, points)
 
 
