@@ -57,8 +57,11 @@ def render_event_line(
     line.append(f"{when:>{time_column_width(absolute)}} ", styles.time)
     line.append(f"{glyph} {one_line(label, 24)[0]:<11} ", kind_style)
     # Read only what can be shown: a 10 MB event costs a line, not its size.
-    body, _ = one_line(event.text, max(64, width * 2))
+    body, cut = one_line(event.text, max(64, width * 2))
     line.append(body)
+    if cut:
+        # What was read fits in the row (combining marks take no cell): say that more follows.
+        line.append("\u2026")
     if highlight:
         line.highlight_words([inert(highlight)], styles.match, case_sensitive=False)
     line.truncate(width, overflow="ellipsis", pad=True)
