@@ -7,7 +7,36 @@ from datetime import datetime
 
 from .kinds import EventKind
 
-__all__ = ["SearchHit", "SessionRow", "SessionSummary", "StoredEvent"]
+__all__ = [
+    "BLOB_SHOWN",
+    "SearchHit",
+    "SessionRow",
+    "SessionSummary",
+    "StoredEvent",
+    "blob_text",
+    "event_text",
+]
+
+BLOB_SHOWN = 16
+"""Bytes of a BLOB a text column holds that its shown form lists in hex."""
+
+
+def blob_text(data: bytes) -> str:
+    """How a BLOB in a text column reads: ``⟨12 bytes: de ad be ef …⟩`` (ASCII hex, inert)."""
+    shown = " ".join(f"{byte:02x}" for byte in data[:BLOB_SHOWN])
+    more = " \u2026" if len(data) > BLOB_SHOWN else ""
+    unit = "byte" if len(data) == 1 else "bytes"
+    return f"\u27e8{len(data):,} {unit}: {shown}{more}\u27e9" if data else "\u27e80 bytes\u27e9"
+
+
+def event_text(value: object) -> str:
+    """An event's text as stored: TEXT as is, a BLOB (plain SQL can store one) as its bytes
+    (``blob_text``), NULL as "", a number as its digits."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return blob_text(bytes(value))
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +71,8 @@ class StoredEvent:
     kind: EventKind
     text: str
     raw_kind: str = field(default="", compare=False)
+    blob: bytes | None = field(default=None, compare=False, repr=False)
+    """The bytes when the text column held a BLOB (``text`` then shows them, ``blob_text``)."""
 
     @property
     def kind_label(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from .kinds import EventKind
-from .rows import SessionRow, SessionSummary, StoredEvent
+from .rows import SessionRow, SessionSummary, StoredEvent, event_text
 from .timestamps import parse_rfc3339
 
 __all__ = [
@@ -73,8 +73,9 @@ def stored_event(row: Sequence[Any]) -> StoredEvent:
         seq=row[2],
         at=parse_rfc3339(row[3]),
         kind=kind if kind is not None else EventKind.SYSTEM,
-        text=row[5] if isinstance(row[5], str) else ("" if row[5] is None else str(row[5])),
+        text=event_text(row[5]),
         raw_kind="" if kind is not None else raw_kind,
+        blob=bytes(row[5]) if isinstance(row[5], bytes) else None,
     )
 
 

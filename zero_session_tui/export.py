@@ -14,6 +14,9 @@ An export is consistent and never destroys a good file:
   runs in WAL too, where it re-reads the snapshot: a guard, it costs three index seeks.
 - The session is looked up by the ULID the user saw, inside that read: a session deleted
   meanwhile gives "the session ULID no longer exists" and no file.
+- A BLOB in an event's text column (plain SQL can store one) is exported as the bytes it
+  is: its shown form (``⟨12 bytes: de ad …⟩``) as the text, and in JSON Lines all of it in
+  hex as ``text_blob``; never Python's ``b'\\xde\\xad'``.
 - Every event is exported, those with a seq <= 0 too (databases written by plain SQL have
   them): the pages start at the lowest INTEGER SQLite can hold.
 - The file is streamed into a temp file put in place only when complete
@@ -165,6 +168,9 @@ def _jsonl(store: Store, session: SessionRow) -> Iterator[bytes]:
             "kind": event.kind_label,
             "text": event.text,
         }
+        if event.blob is not None:
+            # A BLOB in the text column: "text" shows its bytes, "text_blob" has them all.
+            record["text_blob"] = event.blob.hex()
         # ensure_ascii: every control or invisible character is an escape in the file.
         yield (json.dumps(record, ensure_ascii=True) + "\n").encode()
 
