@@ -403,6 +403,35 @@ class BrowseReads(StoreBase):
         )
         return stored_event(row) if row is not None else None
 
+    def count_matches(
+        self,
+        session_id: int,
+        needle: str,
+        through_seq: int,
+        *,
+        kinds: Collection[str] | None = None,
+        limit: int = 10_000,
+    ) -> tuple[int, int]:
+        """(matches at or before ``through_seq``, all matches) of ``find_event``'s search,
+        among the first ``limit`` matches in seq order: one walk of the session's index range
+        that stops at the ``limit``-th match, so both counts are at most ``limit`` (a count
+        equal to it means "at least")."""
+        where, params = kind_filter(kinds)
+        row = self._row(
+            "SELECT COUNT(*), COALESCE(SUM(m.seq <= ?), 0) FROM (SELECT e.seq FROM events e"
+            f" WHERE e.session_id = ? AND e.text LIKE ? ESCAPE '\\'{where}"
+            " ORDER BY e.seq LIMIT ?) m",
+            (
+                min(max(through_seq, MIN_SEQ), MAX_SEQ),
+                session_id,
+                like_pattern(needle),
+                *params,
+                check_limit(limit),
+            ),
+            doing="searching",
+        )
+        return int(row[1]), int(row[0])
+
     def children(self, ulid: str) -> list[SessionRow]:
         """Sessions forked from the session ``ulid``, oldest first. A scan of the sessions
         table (the client has no index on ``parent_ulid``): sessions are few, one per client

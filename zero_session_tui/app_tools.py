@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["ToolsMixin"]
 
 ALL_KINDS = frozenset({"prompt", "command", "system", "warn", "alert", "mode_change"})
+FIND_COUNT_LIMIT = 10_000  # matches counted for "3 of 17": one bounded walk per find
+CLIPBOARD_CAP = 1024 * 1024  # bytes of UTF-8 that c puts on the clipboard (1 MiB)
 
 
 class ToolsMixin(AppBase):
@@ -88,33 +90,93 @@ class ToolsMixin(AppBase):
         try:
             # Only the kinds shown: a match in a hidden event would move the cursor to the
             # next shown event, which does not contain the needle.
-            found = self.catalog.store(key.partition).find_event(
-                key.session_id, needle, seq, forward=forward, kinds=kinds
-            )
+            store = self.catalog.store(key.partition)
+            found = store.find_event(key.session_id, needle, seq, forward=forward, kinds=kinds)
+            wrapped = found is None
+            if found is None:  # past the last (first) match: from the other end
+                start = -(2**64) if forward else 2**64  # beyond every 64-bit seq
+                found = store.find_event(
+                    key.session_id, needle, start, forward=forward, kinds=kinds
+                )
+            counts = None
+            if found is not None:
+                counts = store.count_matches(
+                    key.session_id, needle, found.seq, kinds=kinds, limit=FIND_COUNT_LIMIT
+                )
         except Exception as error:
             self.call_from_thread(self.report, "Cannot search", error)
             return
-        self.call_from_thread(self._found_event, key, needle, found.seq if found else None)
+        found_seq = found.seq if found is not None else None
+        self.call_from_thread(
+            self._found_event, key, needle, seq, found_seq, wrapped, forward, counts
+        )
 
-    def _found_event(self, key: SessionKey, needle: str, seq: int | None) -> None:
-        if not self.ui_alive:
+    def _found_event(
+        self,
+        key: SessionKey,
+        needle: str,
+        from_seq: int,
+        seq: int | None,
+        wrapped: bool,
+        forward: bool,
+        counts: tuple[int, int] | None,
+    ) -> None:
+        if not self.ui_alive or key != self.shown_key:
             return
-        if key != self.shown_key:
+        shown = "shown " if self.kinds is not None else ""
+        if seq is None or counts is None:
+            self.notify(f"Not found: no {shown}event contains {needle!r}.", markup=False)
             return
-        if seq is None or not self.replay.jump_to_seq(seq):
-            self.notify(f"No more events containing {needle!r}.", markup=False)
+        if not self.replay.jump_to_seq(seq):
+            self.notify(f"The event at seq {seq} is no longer shown.", markup=False)
+            return
+        index, total = counts
+        more = "+" if total >= FIND_COUNT_LIMIT else ""
+        where = f"{index:,} of {total:,}{more}" if index else f"past the first {total:,}"
+        self.replay.show_find_note(seq, f"{needle!r} {where}")
+        if wrapped and seq == from_seq:
+            self.notify(
+                f"No more events containing {needle!r}: this is the only one ({where}).",
+                markup=False,
+            )
+        elif wrapped:
+            end = "start" if forward else "end"
+            self.notify(f"Wrapped to the {end}: {needle!r} {where}.", markup=False)
 
     def _copy_text(self) -> None:
         timeline = self.replay.timeline
         event = timeline.cached(self.replay.cursor) if timeline else None
         if event is not None:
-            # Inert, like the screen: a pasted escape sequence or bidi override would act in
-            # whatever receives the paste (a shell, another terminal program). Tabs and
-            # newlines are kept.
-            text = "\t".join(inert(part) for part in event.text.split("\t"))
-            self.copy_to_clipboard(text)
-            note = "" if text == event.text else ", control characters as symbols"
-            self.notify(f"Copied the text of seq {event.seq} ({len(text):,} characters{note}).")
+            self._copy_worker(event.seq, event.text)
+
+    @work(thread=True, exclusive=True, group="copy", exit_on_error=False)
+    def _copy_worker(self, seq: int, text: str) -> None:
+        copied, changed, cut = self._clipboard_text(text)
+        self.call_from_thread(self._copied, seq, copied, len(text), changed, cut)
+
+    @staticmethod
+    def _clipboard_text(text: str) -> tuple[str, bool, bool]:
+        """What ``c`` copies, whether anything in it is shown as a symbol, and whether it
+        was cut. Inert, like the screen (a pasted escape sequence or bidi override would act
+        in whatever receives the paste), tabs and newlines kept; at most CLIPBOARD_CAP bytes
+        of UTF-8 (OSC 52 sends it as base64 through the terminal). Costs the cap, not the
+        event: only the head of a long text is read."""
+        head = text[:CLIPBOARD_CAP]
+        copied = "	".join(inert(part) for part in head.split("	"))
+        data = copied.encode("utf-8", "surrogatepass")
+        cut = len(text) > len(head) or len(data) > CLIPBOARD_CAP
+        if len(data) > CLIPBOARD_CAP:
+            copied = data[:CLIPBOARD_CAP].decode("utf-8", "ignore")
+        return copied, copied != head[: len(copied)], cut
+
+    def _copied(self, seq: int, text: str, total: int, changed: bool, cut: bool) -> None:
+        if not self.ui_alive:
+            return
+        self.copy_to_clipboard(text)
+        note = ", control characters as symbols" if changed else ""
+        if cut:
+            note += f"; only the first 1 MiB of its {total:,} characters: the clipboard cap"
+        self.notify(f"Copied the text of seq {seq} ({len(text):,} characters{note}).", markup=False)
 
     def _copy_link(self) -> None:
         timeline = self.replay.timeline
@@ -132,7 +194,8 @@ class ToolsMixin(AppBase):
         self.kinds = None if kinds == ALL_KINDS else frozenset(kinds)
         if self.shown_key is not None:
             # The cursor's event may be one now hidden: the nearest shown one after it (or
-            # the end) is taken, without a notice.
+            # the end) is taken, without a notice. A timed replay goes on, filtered.
+            self.replay.keep_replay()
             self.open_session(self.shown_key, self.replay.cursor_event_seq(), quiet=True)
 
     # ---- search across sessions ------------------------------------------------------------
@@ -264,21 +327,37 @@ class ToolsMixin(AppBase):
     def action_delete(self) -> None:
         from .screens.confirm import ConfirmScreen
 
-        item = self.table.current_item()
-        if item is None:
+        target = self._delete_target()
+        if target is None:
             return
+        key, ulid, count = target
+        events = f"its {count:,} events" if count is not None else "all its events"
         question = Text.assemble(
-            "Delete session ",
-            (item.session.ulid, "bold"),
-            f" and its {item.summary.event_count:,} events?\n",
-            "This cannot be undone.",
+            "Delete session ", (ulid, "bold"), f" and {events}?\n", "This cannot be undone."
         )
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._delete_worker(item.key, item.session.ulid)
+                self._delete_worker(key, ulid)
 
         self.push_screen(ConfirmScreen(question, "Delete"), answer)
+
+    def _delete_target(self) -> tuple[SessionKey, str, int | None] | None:
+        """(key, ULID, event count if known) of the session ``d`` deletes: the one shown in
+        the replay when the replay has focus (what the user is looking at), else the list's
+        highlighted row."""
+        timeline = self.replay.timeline
+        if self.focused is self.replay and timeline is not None:
+            key = timeline.key
+            listed = next((i for i in self.table.items if i.key == key), None)
+            if listed is not None:
+                return key, listed.session.ulid, listed.summary.event_count
+            count = timeline.count if timeline.kinds is None else None
+            return key, timeline.session.ulid, count
+        item = self.table.current_item()
+        if item is None:
+            return None
+        return item.key, item.session.ulid, item.summary.event_count
 
     @work(thread=True, group="delete", exit_on_error=False)
     def _delete_worker(self, key: SessionKey, ulid: str) -> None:

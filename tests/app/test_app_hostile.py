@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from store import EventKind, Store
 from tests.app.harness import (
@@ -111,7 +110,7 @@ async def test_the_full_event_view_is_inert_too(app_factory, fixture_db, index):
         assert replay.cursor == seq - 1
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen), "the modal")
-        body = app.screen.query_one("#detail-body", Static).content.plain
+        body = app.screen.body.plain
         assert body == SHOWN[index]
         assert app.screen.event.text == HOSTILE_TEXTS[index]  # the data itself is untouched
         _assert_clean(screen_text(app))

@@ -3,7 +3,6 @@ event in full (and more of a long one), and Tab / Escape move between the panes.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
 
 from tests.app.harness import (
@@ -21,7 +20,7 @@ from tests.app.harness import (
     shown_ulid,
     wait_until,
 )
-from zero_session_tui.screens.event_detail import EventDetailScreen
+from zero_session_tui.screens.event_detail import EventDetailScreen, chunk_end
 from zero_session_tui.widgets.replay import ReplayView
 
 BIG_COUNT = 20_000
@@ -140,9 +139,7 @@ async def test_enter_shows_the_event_in_full_and_escape_closes_it(app_factory, f
         await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen), "the modal")
         screen = app.screen
         assert screen.event.seq == 15
-        body = screen.query_one("#detail-body", Static).content
-        assert isinstance(body, Text)
-        assert body.plain == "pnl today +1.37%, week +3.02%"
+        assert screen.body.plain == "pnl today +1.37%, week +3.02%"
         header = screen.query_one("#detail-header", Static).content.plain
         assert header.startswith(f"{ALL_KINDS}#15  2026-11-20 09:01:45  (+01:45.0)  command")
         await pilot.press("escape")
@@ -167,21 +164,20 @@ async def test_m_shows_more_of_a_long_text(app_factory, fixture_db):
         screen = app.screen
 
         def body() -> str:
-            return screen.query_one("#detail-body", Static).content.plain
+            return screen.body.plain
 
-        cap = 64 * 1024
-        shown = cap
-        assert (
-            body()
-            == LONG_TEXT[:cap] + f"\n\u2026 {len(LONG_TEXT) - cap:,} more characters (m shows more)"
-        )
-        while shown + cap < len(LONG_TEXT):
+        # Chunks of at most 64 KiB that end at a line: the text shown ends with a whole line.
+        end = chunk_end(LONG_TEXT, 0)
+        assert 64 * 1024 - 120 < end <= 64 * 1024
+        assert LONG_TEXT[end - 1] == "\n"
+        while end < len(LONG_TEXT):
+            assert body() == LONG_TEXT[: end - 1]
+            rest = len(LONG_TEXT) - end
+            assert screen.body.note == f"\u2026 {rest:,} more characters (m shows more)"
             await pilot.press("m")
-            shown += cap
-            rest = len(LONG_TEXT) - shown
-            assert body() == LONG_TEXT[:shown] + f"\n\u2026 {rest:,} more characters (m shows more)"
-        await pilot.press("m")
+            end = chunk_end(LONG_TEXT, end)
         assert body() == LONG_TEXT  # all of it, no marker
+        assert screen.body.note == ""
         await pilot.press("m")
         assert body() == LONG_TEXT  # nothing more to show
         await pilot.press("escape")

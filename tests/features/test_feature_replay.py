@@ -14,6 +14,7 @@ from tests.features._feature_support import (
     FakeScheduler,
     bar_text,
     open_and_settle,
+    reopened,
     timing_gaps,
 )
 from zero_session_tui.player import FRAME, MAX_BATCH, SPEEDS, PlayState
@@ -301,3 +302,56 @@ async def test_jump_to_seq_with_colon_and_past_the_head_ends_the_replay(
         assert replay.rows == len(TIMING_EVENTS)
         assert replay.cursor_event_seq() == 8
         assert str(replay.border_subtitle) == "seq 8 \u00b7 8 of 10 events"
+
+
+async def test_kind_toggles_filter_a_timed_replay_keeping_head_speed_and_state(
+    app_factory, timing_db, scheduler
+):
+    app = app_factory(timing_db, args=["--session", TIMING])
+    async with app.run_test(size=SIZE) as pilot:
+        await _start(pilot, scheduler)
+        replay = app.replay
+        await pilot.press("home", "plus", "space")  # 2x, from the first event
+        for _ in range(4):
+            scheduler.fire()
+        assert replay.timeline.seq_of_row(replay.play_head) == 5
+        await pilot.press("2")  # commands off, while playing
+        await reopened(pilot)
+        # Seqs shown: 1 2 4 5 7 9 10; the head stays on seq 5, nothing after it is revealed.
+        assert replay.play_head == 3
+        assert replay.timeline.seq_of_row(replay.play_head) == 5
+        assert replay.rows == 4
+        assert replay.play.playing
+        assert replay.play.speed_label == "2x"
+        assert bar_text(app).startswith("\u25b6 2x 5 / 7")
+        # It goes on playing the filtered rows: the next shown event is seq 7 (a warning).
+        assert len(scheduler.pending) == 1
+        scheduler.fire()
+        assert replay.timeline.seq_of_row(replay.play_head) == 7
+        await pilot.press("space")  # paused ...
+        await pilot.press("2")  # ... commands back on: still paused, at seq 7, 2x
+        await reopened(pilot)
+        assert replay.timeline.seq_of_row(replay.play_head) == 7
+        assert replay.rows == 7
+        assert not replay.play.playing
+        assert replay.play.speed_label == "2x"
+        assert not scheduler.pending
+        assert bar_text(app).startswith("\u2759\u2759 2x 7 / 10")
+
+
+async def test_hiding_the_kind_of_the_head_keeps_the_last_shown_event_before_it(
+    app_factory, timing_db, scheduler
+):
+    app = app_factory(timing_db, args=["--session", TIMING])
+    async with app.run_test(size=SIZE) as pilot:
+        await _start(pilot, scheduler)
+        replay = app.replay
+        await pilot.press("home", "space")
+        for _ in range(5):
+            scheduler.fire()
+        assert replay.cursor_event_seq() == 6  # a command
+        await pilot.press("2")
+        await reopened(pilot)
+        assert replay.cursor_event_seq() == 5  # the prompt before it; seq 7 still hidden
+        assert replay.rows == 4
+        assert replay.play.playing

@@ -212,11 +212,12 @@ async def test_find_in_session_highlights_and_n_N_step_through_matches(app_facto
         assert replay.cursor_event_seq() == 9
         await pilot.press("n")
         await settle(pilot)
-        assert replay.cursor_event_seq() == 9  # no more after the last match
-        await wait_for_notice(pilot, "No more events containing 'Slippage'")
+        assert replay.cursor_event_seq() == 6  # past the last match: round to the first
+        await wait_for_notice(pilot, "Wrapped to the start: 'Slippage' 1 of 2")
         await pilot.press("N")
         await settle(pilot)
-        assert replay.cursor_event_seq() == 6
+        assert replay.cursor_event_seq() == 9  # and back round to the last
+        await wait_for_notice(pilot, "Wrapped to the end: 'Slippage' 2 of 2")
         await pilot.press("N")
         await settle(pilot)
         assert replay.cursor_event_seq() == 6
@@ -241,7 +242,7 @@ async def test_find_skips_events_of_hidden_kinds(app_factory, fixture_db):
         await reopened(pilot)
         await pilot.press("home")
         await _find(pilot, "/pnl")
-        await wait_for_notice(pilot, "No more events containing '/pnl'")
+        await wait_for_notice(pilot, "Not found: no shown event contains '/pnl'")
         assert replay.cursor_event_seq() == 1
         # With "BTC-USD" the hidden prompt seq 4 is skipped: the first shown match is seq 5.
         await _find(pilot, "BTC-USD")
@@ -249,6 +250,10 @@ async def test_find_skips_events_of_hidden_kinds(app_factory, fixture_db):
         await pilot.press("n")
         await settle(pilot)
         assert replay.cursor_event_seq() == 6
-        await pilot.press("N", "N")
+        await pilot.press("N")
         await settle(pilot)
         assert replay.cursor_event_seq() == 5
+        await pilot.press("N")  # before the first shown match: round to the last one
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 8
+        await wait_for_notice(pilot, "Wrapped to the end: 'BTC-USD' 3 of 3")

@@ -7,12 +7,13 @@ the play head and reveals them with the session's own gaps (see ``player.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -20,14 +21,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import EventKind
+from store import EventKind, StoredEvent
 
-from ..catalog import Catalog, describe
+from ..catalog import Catalog, SessionKey
 from ..player import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from .event_line import LineStyles, render_event_line
 from .replay_messages import ReplayMessages
+from .replay_pages import Pages
 from .replay_playback import Playback, Scheduler
 
 __all__ = ["ReplayView"]
@@ -95,7 +97,9 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.scheduler: Scheduler = self.set_timer
         self.playback = Playback(self)
         self._lines: LRUCache[tuple[int, int, bool, int, str | None], Strip] = LRUCache(1024)
-        self._pending: set[int] = set()
+        self.pages = Pages(self)
+        self._keep_replay_of: SessionKey | None = None
+        self._find_note: tuple[int, str] | None = None
 
     # ---- what is shown ---------------------------------------------------------------------
 
@@ -113,15 +117,26 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         # An empty session is followed: its first events must bring the cursor with them.
         return self.rows == 0 or self.cursor >= self.rows - 1
 
+    def keep_replay(self) -> None:
+        """The next ``show`` of this session (its kinds filtered anew) keeps a timed replay:
+        the play head (on the last event shown at or before it), the speed, playing or not."""
+        self._keep_replay_of = self.timeline.key if self.timeline is not None else None
+
     def show(self, timeline: Timeline | None, row: int | None = None, live: bool = False) -> None:
         """Replace what the pane shows; the cursor goes to ``row`` (default: the last event)."""
+        carried = self.playback.carried(timeline, self._keep_replay_of)
+        self._keep_replay_of = None
         self.playback.stop_timer()
         self.play_head = None
         self.set_reactive(ReplayView.play, PlayState(idle_cap=self.play.idle_cap))
         self.timeline = timeline
         self.live = live
         self._lines.clear()
-        self._pending.clear()
+        self.pages.clear()
+        self._find_note = None
+        if carried is not None:
+            self.play_head, play = carried
+            self.set_reactive(ReplayView.play, play)
         self.resize_virtual()
         target = (self.rows - 1) if row is None else max(0, min(row, self.rows - 1))
         self.set_reactive(ReplayView.cursor, max(0, target))
@@ -130,6 +145,8 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self._scroll_cursor_into_view(row is not None)
         self.call_after_refresh(self._scroll_cursor_into_view, row is not None)
         self.announce()
+        if carried is not None and self.play.playing:
+            self.playback.resume()
 
     def grow(self, timeline: Timeline, live: bool) -> None:
         """The shown session has more events (or ended): keep the place, follow the end."""
@@ -169,8 +186,10 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self.border_title = Text(f"Replay \u00b7 {one_line(timeline.session.ulid, 64)[0]}{marker}")
         if self.rows:
             seq = timeline.seq_of_row(self.cursor)
-            self.border_subtitle = (
-                f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events"
+            note = self._find_note
+            found = f" \u00b7 {note[1]}" if note is not None and note[0] == seq else ""
+            self.border_subtitle = Text(
+                f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events{found}"
             )
         else:
             self.border_subtitle = "no events" if timeline.kinds is None else "no events shown"
@@ -224,33 +243,12 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         return strip
 
     def want_page(self, page: int) -> None:
-        timeline = self.timeline
-        if timeline is None or page in self._pending or timeline.has_page(page):
-            return
-        self._pending.add(page)
-        self._fetch(timeline, page)
+        self.pages.want(page)
 
-    @work(thread=True, group="replay-pages", exit_on_error=False)
-    def _fetch(self, timeline: Timeline, page: int) -> None:
-        try:
-            timeline.fetch_page(self.catalog, page)
-        except Exception as error:
-            self.app.call_from_thread(self._page_failed, timeline, page, describe(error))
-            return
-        self.app.call_from_thread(self._page_arrived, timeline, page)
-
-    def _page_arrived(self, timeline: Timeline, page: int) -> None:
-        self._pending.discard(page)
-        current = self.timeline
-        # Also when the session's timeline was replaced meanwhile (it grew, or its count was
-        # checked): the page went to the old one, and a refresh asks the new one for it.
-        if current is not None and current.key == timeline.key:
-            self.refresh()
-
-    def _page_failed(self, timeline: Timeline, page: int, message: str) -> None:
-        self._pending.discard(page)
-        if timeline is self.timeline:
-            self.notify(message, title="Cannot read events", severity="error", markup=False)
+    @property
+    def _pending(self) -> set[int]:
+        """Pages being read (what tests wait on)."""
+        return self.pages.pending
 
     # ---- cursor ----------------------------------------------------------------------------
 
@@ -319,6 +317,15 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         self._set_cursor(row)
         self._scroll_cursor_into_view(center=True)
         return True
+
+    def show_find_note(self, seq: int, note: str) -> None:
+        """Say ``note`` (e.g. "'x' 3 of 17") under the pane while the cursor is on ``seq``."""
+        self._find_note = (seq, one_line(note, 80)[0])
+        self._update_title()
+
+    def with_cursor_event(self, callback: Callable[[StoredEvent], None]) -> None:
+        """Call ``callback`` with the cursor's event, now or once its page is read."""
+        self.pages.with_cursor_event(callback)
 
     def cursor_event_seq(self) -> int | None:
         if self.timeline is None or not self.rows:

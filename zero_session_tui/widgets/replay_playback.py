@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from store import EventKind
 
-from ..timeline import PAGE_SIZE
+from ..catalog import SessionKey
+from ..player import PlayState
+from ..timeline import PAGE_SIZE, Timeline
 
 if TYPE_CHECKING:
     from .replay import ReplayView
@@ -84,6 +86,33 @@ class Playback:
         view.play_head = max(0, min(row, view.timeline.count - 1))
         view.resize_virtual()
         view.cursor = view.play_head
+
+    def carried(
+        self, timeline: Timeline | None, keep_for: SessionKey | None
+    ) -> tuple[int, PlayState] | None:
+        """(play head row, play state) that a timed replay keeps when ``timeline`` replaces
+        the shown one: asked for (``keep_for``, a kind toggle) or the same rows re-counted.
+        The head goes to the last event shown at or before the one it was on: nothing after
+        the moment reached is revealed. None: the replay ends, as for another session."""
+        view, old = self.view, self.view.timeline
+        if timeline is None or old is None or view.play_head is None or not timeline.count:
+            return None
+        if old.key != timeline.key:
+            return None
+        recount = old.kinds == timeline.kinds and not old.shape.verified
+        if keep_for != timeline.key and not recount:
+            return None
+        seq = old.seq_of_row(view.play_head)
+        row = timeline.row_of_seq(seq)
+        if row is None:
+            row = timeline.count - 1
+        elif timeline.seq_of_row(row) > seq:
+            row -= 1
+        return max(0, row), view.play
+
+    def resume(self) -> None:
+        """Go on playing from the play head (after ``carried``)."""
+        self._schedule_next()
 
     def stop_timer(self) -> None:
         if self._timer is not None:
