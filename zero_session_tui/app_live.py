@@ -50,7 +50,6 @@ class ListState:
     """What the session list holds, as the poll must know it."""
 
     ready: bool
-    known: frozenset[SessionKey]
     loaded: tuple[SessionItem, ...]
     order: ListOrder
 
@@ -193,7 +192,6 @@ class LiveMixin(AppBase):
         table = self.table
         listed = ListState(
             table.total is not None,
-            frozenset(item.key for item in table.items),
             tuple(table.items),
             self.list_order,
         )
@@ -276,9 +274,10 @@ class LiveMixin(AppBase):
         # The list's own sort and filter: a new session that does not pass the filter is not
         # added, and the total is the filtered one.
         pager = self.catalog.pager(order=listed.order)
+        listed_ulids = {i.key: i.session.ulid for i in listed.loaded}
         for item in pager.next_page():
-            if item.key in listed.known:
-                break
+            if listed_ulids.get(item.key) == item.session.ulid:
+                break  # by identity: a new session may have a listed session's reused row id
             newest.append(item)
         gone: list[SessionKey] = []
         for partition in partitions:
@@ -333,7 +332,9 @@ class LiveMixin(AppBase):
             severity="warning",
             markup=False,
         )
-        self.table.remove_keys([message.key])
+        # By identity: the row id may already be listed for another session (a new file).
+        gone = [i.key for i in self.table.items if i.session.ulid == message.ulid]
+        self.table.remove_keys([key for key in gone if key == message.key])
 
     def on_session_moved(self, message: SessionMoved) -> None:
         if not self.ui_alive or message.key != self.shown_key:

@@ -213,47 +213,57 @@ class ToolsMixin(AppBase):
 
     # ---- wrap ------------------------------------------------------------------------------
 
+    _wrap_partition: int | None = None  # the wrap on screen's database: ``s`` writes there
+
     def action_wrap(self) -> None:
-        if self.shown_key is not None:
-            self._wrap_worker(self.shown_key)
+        timeline = self.replay.timeline
+        if self.shown_key is not None and timeline is not None:
+            # By the ULID on screen: the row id may be another session's by now (the file
+            # replaced, the catalog reopened it, and the UI not told yet).
+            self._wrap_worker(self.shown_key, timeline.session.ulid)
 
     @work(thread=True, exclusive=True, group="wrap", exit_on_error=False)
-    def _wrap_worker(self, key: SessionKey) -> None:
+    def _wrap_worker(self, key: SessionKey, ulid: str) -> None:
         from store.wrap import generate, should_wrap
 
         from .screens.wrap import WrapScreen
 
         try:
             store = self.catalog.store(key.partition)
-            session = store.get_session(key.session_id)
+            session = store.get_session_by_ulid(ulid)
             if session is None:
-                raise SessionError("the session no longer exists")
+                raise SessionError(f"session {inert(ulid)} no longer exists")
             live = session.ended_at is None
             ended_at = session.ended_at or self.clock()
-            report = generate(session, store.iter_events(key.session_id), ended_at)
-            qualifies = should_wrap(session, store.iter_events(key.session_id), ended_at)
+            report = generate(session, store.iter_events(session.id), ended_at)
+            qualifies = should_wrap(session, store.iter_events(session.id), ended_at)
         except Exception as error:
             self.call_from_thread(self.report, "Cannot compute the wrap", error)
             return
-        self.call_from_thread(self.push_screen, WrapScreen(report, qualifies, live))
+        self.call_from_thread(self._offer_wrap, key.partition, WrapScreen(report, qualifies, live))
+
+    def _offer_wrap(self, partition: int, screen: WrapScreen) -> None:
+        self._wrap_partition = partition
+        self.push_screen(screen)
 
     def on_wrap_screen_save(self, message: WrapScreen.Save) -> None:
-        key = self.shown_key
-        if key is not None:
-            self._save_wrap(key, message)
+        if self._wrap_partition is not None:
+            self._save_wrap(self._wrap_partition, message)
 
     @work(thread=True, group="wrap-save", exit_on_error=False)
-    def _save_wrap(self, key: SessionKey, message: WrapScreen.Save) -> None:
+    def _save_wrap(self, partition: int, message: WrapScreen.Save) -> None:
         from store.wrap import write_wrap
 
         report = message.report
-        database = self.catalog.partitions[key.partition].path
+        database = self.catalog.partitions[partition].path
+        ulid = inert(report.session_ulid)
+        gone = SessionError(f"session {ulid} no longer exists in {database.name}; not written")
         try:
-            with self.catalog.writer(key.partition) as store:
+            with self.catalog.writer(partition) as store:
                 # The wrap is of the session the report names, in the database it came
                 # from; never written for a session that is gone.
                 if store.get_session_by_ulid(report.session_ulid) is None:
-                    raise SessionError(f"session {report.session_ulid} no longer exists")
+                    raise gone
                 path = write_wrap(report, locations.wraps_dir(database))
                 recorded = store.set_milestone_for_session(
                     report.session_ulid,
@@ -262,7 +272,7 @@ class ToolsMixin(AppBase):
                 )
                 if not recorded:
                     path.unlink(missing_ok=True)
-                    raise SessionError(f"session {report.session_ulid} no longer exists")
+                    raise gone
         except Exception as error:
             self.call_from_thread(self.report, "Cannot write the wrap", error)
             return
@@ -374,11 +384,14 @@ class ToolsMixin(AppBase):
     def _deleted(self, key: SessionKey, ulid: str, deleted: bool) -> None:
         if not self.ui_alive:
             return
-        if key == self.shown_key:
+        # By identity: the row id may be another session's by now (a restored file, an id
+        # reused), and the session the dialog named may be listed under another one.
+        timeline = self.replay.timeline
+        if key == self.shown_key and (timeline is None or timeline.session.ulid == ulid):
             self.shown_key = self.wanted_key = None
             self.replay.show(None)
-        self.table.remove_keys([key])
-        self.notify(
-            f"Session {ulid} deleted." if deleted else f"Session {ulid} was already gone.",
-            markup=False,
-        )
+        same = [i for i in self.table.items if i.key.partition == key.partition]
+        self.table.remove_keys([i.key for i in same if i.session.ulid == ulid])
+        name = self.catalog.partitions[key.partition].path.name
+        outcome = "deleted." if deleted else f"is no longer in {name}: nothing was deleted."
+        self.notify(f"Session {inert(ulid)} {outcome}", markup=False)

@@ -178,7 +178,38 @@ def _client_file(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
     )
 
 
+def _write_identity(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['races'])} writes raced another process ({_n(n['delete_races'])} deletes, "
+        f"{_n(n['wrap_races'])} wraps; a restored backup, a delete, a reused row id): "
+        f"{_n(n['wrong_writes'])} reached another session, {_n(n['wrong_milestones'])} "
+        f"milestones and {_n(n['wrong_wraps'])} wraps for a session not shown, "
+        f"{_n(n['wrap_files_left'])} wrap files left, {_n(n['notices'])} one-line notices"
+    )
+
+
+def _write_lock(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"delete of a {_n(n['big_events'])}-event session held the write lock "
+        f"{m.get('delete_ms', 0):.0f} ms, a wrap's milestone {m.get('milestone_ms', 0):.0f} ms; "
+        f"a writer process appending meanwhile waited at most {m.get('slowest_ms', 0):.0f} ms "
+        f"({_n(n['appends'])} appends)"
+    )
+
+
+def _replay_gone(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{_n(n['deleted'])} sessions deleted by another process during a timed replay "
+        f"({_n(n['while_playing'])} playing, {_n(n['while_paused'])} paused): "
+        f"{_n(n['notices'])} notices, replay stopped within {m.get('slowest_stop_s', 0):.2f} s, "
+        f"{_n(n['dropped'])} rows dropped, {_n(n['next_played'])} next sessions played"
+    )
+
+
 _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
+    "write-identity": _write_identity,
+    "write-lock": _write_lock,
+    "replay-gone": _replay_gone,
     "client-file": _client_file,
     "resources": _resources,
     "follow-lifecycle": _follow,
