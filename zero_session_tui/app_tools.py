@@ -209,7 +209,7 @@ class ToolsMixin(AppBase):
                 self.table.select_key(result.key.partition, result.key.session_id)
                 self.replay.focus()
 
-        self.push_screen(SearchScreen(self.catalog), chosen)
+        self.push_screen(SearchScreen(self.catalog, tz=self.tz), chosen)
 
     # ---- wrap ------------------------------------------------------------------------------
 

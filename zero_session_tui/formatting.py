@@ -134,3 +134,8 @@ def engine_label(url: str | None) -> str:
         return "\u2014"
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[0] or url
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 session``, ``2 sessions``, ``1,015 events``: a count with its noun agreeing."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"

@@ -82,7 +82,7 @@ async def test_slash_on_the_list_searches_ulid_version_engine_and_event_text(
         assert _sessions(screen, app) == {FORK}
         assert _events(screen, app) == set()
         assert str(screen.query_one("#search-status", Static).render()) == (
-            "1 sessions, 0 events (newest first)"
+            "1 session, 0 events (newest first)"
         )
         screen = await _search(pilot, "0.3.1")  # a CLI version
         assert _sessions(screen, app) == {PARENT}
@@ -102,9 +102,14 @@ async def test_slash_on_the_list_searches_ulid_version_engine_and_event_text(
         assert _sessions(screen, app) == set()
         options = screen.query_one(OptionList)
         assert options.option_count == 3
-        # Hits read "session#seq kind text", newest first.
-        first = options.get_option_at_index(0).prompt
-        assert str(first).split()[:2] == [f"{PARENT[:4]}\u2026{PARENT[-6:]}#6", "warn"]
+        # Hits read "session#seq date time kind text", newest first.
+        first = str(options.get_option_at_index(0).prompt).split()
+        assert first[0] == f"{PARENT[:4]}\u2026{PARENT[-6:]}#6"
+        with Store.open_readonly(fixture_db) as store:
+            parent = store.get_session_by_ulid(PARENT)
+            at = next(e.at for e in store.iter_events(parent.id) if e.seq == 6)
+        assert " ".join(first[1:3]) == at.strftime("%Y-%m-%d %H:%M")  # UTC in the tests
+        assert first[3] == "warn"
         screen = await _search(pilot, "BTC-USD")
         assert _events(screen, app) == _store_hits(fixture_db, "BTC-USD")
         assert {ulid for ulid, _ in _events(screen, app)} == {ALL_KINDS, PARENT, FORK, LIVE}
@@ -152,12 +157,12 @@ async def test_enter_on_an_event_hit_opens_that_session_at_that_seq(app_factory,
 
 
 async def test_keyboard_only_enter_or_down_then_enter_opens_the_first_hit(app_factory, fixture_db):
-    """Enter in the input goes to the results on the first hit; so does Down (with nothing
+    """One Enter in the input opens the first hit; Down then Enter does too (with nothing
     highlighted, Enter used to do nothing)."""
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for keys in (["enter", "enter"], ["down", "enter"]):
+        for keys in (["enter"], ["down", "enter"]):
             app.replay.action_first()
             screen = await _search(pilot, "/pnl")
             assert _events(screen, app) == {(ALL_KINDS, 14)}
@@ -166,6 +171,32 @@ async def test_keyboard_only_enter_or_down_then_enter_opens_the_first_hit(app_fa
             await settle(pilot)
             assert shown_ulid(app) == ALL_KINDS
             assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_enter_typed_before_the_results_arrive_opens_the_first_hit(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.replay.action_first()
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        app.screen.query_one(Input).insert_text_at_cursor("/pnl")
+        await pilot.press("enter")  # within the 0.2 s debounce: no result shown yet
+        await wait_until(pilot, lambda: app.replay.cursor_event_seq() == 14, "the first hit")
+        assert shown_ulid(app) == ALL_KINDS
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_a_search_that_finds_nothing_says_so(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await _search(pilot, "no such text anywhere 7f3a")
+        assert str(screen.query_one("#search-status", Static).render()) == "nothing found"
+        await pilot.press("enter")  # nothing to open: the search stays
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
 
 
 # ---- find in the session -------------------------------------------------------------------

@@ -6,6 +6,7 @@ Results are sessions and ``session#seq`` hits; Enter opens the session at that e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,10 +20,15 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..catalog import Catalog, SessionKey, describe
-from ..formatting import short_ulid
+from ..formatting import local_time, plural, short_ulid
 from ..sanitize import inert, one_line
 
 __all__ = ["SearchResult", "SearchScreen"]
+
+
+def _noun(count: int, noun: str) -> str:
+    return noun if count == 1 else f"{noun}s"
+
 
 SESSION_HITS = 20
 EVENT_HITS = 50
@@ -48,11 +54,16 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         Binding("down", "results", "Results", show=False),
     ]
 
-    def __init__(self, catalog: Catalog, query: str = "") -> None:
+    def __init__(self, catalog: Catalog, query: str = "", tz: tzinfo | None = None) -> None:
         super().__init__()
         self.catalog = catalog
         self.initial = query
+        self.tz = tz
         self.results: dict[str, SearchResult] = {}
+        self.order: list[str] = []
+        self.shown_needle: str | None = None
+        self.open_first = False
+        """Enter was pressed before the results for the typed text arrived: open the first."""
         self.summary = Text("")
         self.index_note = ""
         self._debounce: Timer | None = None
@@ -103,10 +114,22 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         self._debounce = self.set_timer(0.2, lambda: self._search(value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        results = self.query_one(OptionList)
-        if results.option_count:
-            results.focus()
-            results.highlighted = 0
+        """One Enter opens the first hit, even when typed before the results arrived."""
+        event.stop()
+        if not event.value.strip():
+            return
+        if self.shown_needle == event.value:
+            self._open_first()
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.open_first = True
+        self._search(event.value)
+
+    def _open_first(self) -> None:
+        self.open_first = False
+        if self.order:
+            self.dismiss(self.results[self.order[0]])
 
     def action_results(self) -> None:
         results = self.query_one(OptionList)
@@ -142,8 +165,10 @@ class SearchScreen(ModalScreen[SearchResult | None]):
                 ident = f"s{partition.index}:{summary.session.id}"
                 results[ident] = SearchResult(SessionKey(partition.index, summary.session.id), None)
                 line = Text(f"session  {inert(summary.session.ulid)}", style="bold")
+                started = local_time(summary.session.started_at, self.tz)
                 line.append(
-                    f"  {inert(summary.session.cli_version)}  {summary.event_count:,} events"
+                    f"  {started}  {inert(summary.session.cli_version)}"
+                    f"  {plural(summary.event_count, 'event')}"
                 )
                 if label:
                     line.append(f"  [{inert(partition.label)}]", style="dim")
@@ -156,6 +181,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
                 text = _snippet(hit.event.text, needle)
                 head = f"{inert(short_ulid(hit.session_ulid))}#{hit.event.seq:<7} "
                 line = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
+                line.append(f"{local_time(hit.event.at, self.tz)}  ", style="dim")
                 line.append(f"{inert(hit.event.kind_label):<11} ", style="dim")
                 line.append(text)
                 line.highlight_words([needle], "reverse", case_sensitive=False)
@@ -171,6 +197,8 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         if needle != self.query_one(Input).value:
             return  # typed on since
         self.results = results
+        self.order = [option.id for option in options if option is not None and option.id]
+        self.shown_needle = needle
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options([option for option in options if option is not None])
@@ -180,10 +208,13 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             sessions = sum(1 for ident in results if ident.startswith("s"))
             hits = len(results) - sessions
             more = "+" if hits >= EVENT_HITS * len(self.catalog.partitions) else ""
-            self.summary = Text(f"{sessions} sessions, {hits}{more} events (newest first)")
+            found = f"{plural(sessions, 'session')}, {hits:,}{more} {_noun(hits, 'event')}"
+            self.summary = Text(f"{found} (newest first)" if results else "nothing found")
         else:
             self.summary = Text("")
         self._refresh_status()
+        if self.open_first:
+            self._open_first()
 
     def _refresh_status(self) -> None:
         line = self.summary.copy()
