@@ -34,6 +34,7 @@ from .screens.main import MainScreen
 from .timeline import Opened, Timeline, TimelineShape, open_timeline, verify_shape
 from .warmup import Found, Warmup, find_and_open
 from .widgets.replay import ReplayView
+from .widgets.session_table import SessionTable
 
 __all__ = ["ZeroSessionApp"]
 
@@ -83,6 +84,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
 
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
+        self.table.live_marks = self.follow_changes  # --no-live: nothing is marked live
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
         warm = self.warm
@@ -131,7 +133,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     # ---- session list ----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
-    def _load_sessions(self, first: bool = False) -> None:
+    def _load_sessions(self, first: bool = False, rest: bool = False) -> None:
         pager = self.pager
         try:
             if first and self.warm is not None and pager is self.warm_pager:
@@ -139,12 +141,12 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
                 total: int | None = total_found
             else:
                 total = pager.total() if first else None
-                page = pager.next_page()
+                page = pager.rest() if rest else pager.next_page()
                 complete = pager.exhausted
         except Exception as error:
             self.call_from_thread(self._list_failed, error)
             return
-        self.call_from_thread(self._sessions_loaded, pager, page, complete, total)
+        self.call_from_thread(self._sessions_loaded, pager, page, complete, total, rest)
 
     def _list_failed(self, error: Exception) -> None:
         self.report("Cannot list sessions", error)
@@ -152,7 +154,12 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
         self._start_when_shown()
 
     def _sessions_loaded(
-        self, pager: SessionPager, page: list[SessionItem], complete: bool, total: int | None
+        self,
+        pager: SessionPager,
+        page: list[SessionItem],
+        complete: bool,
+        total: int | None,
+        to_end: bool = False,
     ) -> None:
         if not self.ui_alive:
             return
@@ -170,7 +177,7 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
             )
             self.replay.refresh()
         table.add_items(page, complete=complete)
-        if self.wanted_key is not None:
+        if self.wanted_key is not None and not to_end:  # End: the cursor is on the last row
             table.select_key(self.wanted_key.partition, self.wanted_key.session_id)
         self.list_shown = True
         self._start_when_shown()
@@ -185,6 +192,9 @@ class ZeroSessionApp(LiveMixin, CommandsMixin):
     def on_more_sessions_wanted(self, message: MoreSessionsWanted) -> None:
         if not self.table.complete:
             self._load_sessions()
+
+    def on_session_table_end_wanted(self, message: SessionTable.EndWanted) -> None:
+        self._load_sessions(rest=True)  # every page left, then the cursor on the last row
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
         if self.ulid_pending:

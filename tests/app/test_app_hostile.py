@@ -42,6 +42,8 @@ SHOWN = [
     " \u27e8U+FEFF\u27e9bom \u27e8U+2066\u27e9isolate\u27e8U+2069\u27e9",
 ]
 
+WIDE = (200, 36)
+
 
 def _assert_clean(text: str) -> None:
     raw = sorted({f"U+{ord(ch):04X}" for ch in text if ch in FORBIDDEN})
@@ -70,7 +72,7 @@ async def test_hostile_event_text_is_shown_literally_and_inert(app_factory, fixt
 
 async def test_hostile_session_columns_are_inert_in_the_list(app_factory, fixture_db):
     app = app_factory(fixture_db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:  # wide: every cell whole (120 cuts them)
         await ready(pilot)
         table = app.table
         row = next(n for n, item in enumerate(table.items) if item.session.ulid == HOSTILE)
@@ -83,7 +85,7 @@ async def test_hostile_session_columns_are_inert_in_the_list(app_factory, fixtur
 
 async def test_clicking_markup_like_text_runs_nothing(app_factory, fixture_db):
     app = app_factory(fixture_db, args=["--session", HOSTILE])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:  # wide: the engine cell whole
         replay = await _open_hostile(pilot)
         row = next(n for n, line in enumerate(replay_lines(app)) if "[@click=" in line)
         column = replay_lines(app)[row].index("click me")

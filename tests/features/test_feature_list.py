@@ -152,7 +152,7 @@ async def test_s_cycles_the_sort_through_every_column(app_factory, fixture_db):
             if key == "started":
                 assert _title(app) == "Sessions \u00b7 7"
             else:
-                assert _title(app) == f"Sessions \u00b7 7 \u00b7 by {key.replace('_', ' ')} \u2193"
+                assert _title(app) == f"Sessions \u00b7 7 \u00b7 by {key.replace('_', ' ')} \u25bc"
             assert sorted(listed(app)) == sorted(NEWEST_FIRST)  # the same sessions
             # The cursor stays on the session the pane shows, wherever the sort put it.
             assert app.table.current_item().session.ulid == shown_ulid(app) == LIVE
@@ -174,7 +174,7 @@ async def test_sorted_orders_are_right_on_their_own_terms(app_factory, fixture_d
         assert app.list_order.descending is False
         counts = [item.summary.event_count for item in app.table.items]
         assert counts == sorted(counts)
-        assert _title(app) == "Sessions \u00b7 7 \u00b7 by events \u2191"
+        assert _title(app) == "Sessions \u00b7 7 \u00b7 by events \u25b2"
         assert listed(app) == _store_order(fixture_db, sort="events", descending=False)
         await pilot.press("s", "s", "s", "s")  # warn, alert, last event, session
         await _reloaded(pilot)
@@ -206,7 +206,7 @@ async def test_a_header_click_sorts_by_that_column_and_again_reverses(app_factor
             await _reloaded(pilot)
             assert (app.list_order.sort, app.list_order.descending) == (key, False)
             assert listed(app) == _store_order(fixture_db, sort=key, descending=False)
-            assert _title(app).endswith(f"by {key} \u2191")
+            assert _title(app).endswith(f"by {key} \u25b2")
 
 
 # ---- filter --------------------------------------------------------------------------------
@@ -289,12 +289,12 @@ async def test_filter_and_sort_together_and_clear(app_factory, fixture_db):
         await _reloaded(pilot)
         where = SessionFilter(status="ended")
         assert listed(app) == _store_order(fixture_db, sort="events", where=where)
-        assert _title(app) == "Sessions \u00b7 5 \u00b7 by events \u2193 \u00b7 filtered: ended"
+        assert _title(app) == "Sessions \u00b7 5 \u00b7 by events \u25bc \u00b7 filtered: ended"
         # The dialog shows the filter in force; Clear removes it (the sort stays).
         screen = await _filter(pilot, status="ended", button="clear")
         assert screen.current.status == "ended"
         assert listed(app) == _store_order(fixture_db, sort="events")
-        assert _title(app) == "Sessions \u00b7 7 \u00b7 by events \u2193"
+        assert _title(app) == "Sessions \u00b7 7 \u00b7 by events \u25bc"
 
 
 async def test_a_bad_date_is_refused_in_the_dialog(app_factory, fixture_db):

@@ -1,4 +1,11 @@
-"""The session list: a DataTable filled a page at a time, newest first."""
+"""The session list: a DataTable filled a page at a time, newest first.
+
+Its columns have explicit widths fitted to the table (``session_columns`` says in which order
+columns are shortened and dropped at 120 and 80 columns); a value wider than its column (a
+live count gaining a digit) refits them. The sorted column's header shows the direction
+(▼ descending, ▲ ascending); ``End``/``G`` load the rest of the list and go to its last row;
+a filter that matches nothing says so in the table.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 
-from ..catalog import SessionItem, SessionKey, status_of
-from ..formatting import duration, engine_label, local_time, short_ulid
+from ..catalog import SessionItem, SessionKey
 from ..messages import (
     FilterRequested,
     MoreSessionsWanted,
@@ -20,27 +28,36 @@ from ..messages import (
     SessionHighlighted,
     SortRequested,
 )
-from ..sanitize import one_line
+from .session_columns import (
+    LABELS,
+    RIGHT,
+    Colours,
+    Layout,
+    RowCells,
+    Widths,
+    fit,
+    label_of,
+    row_cells,
+)
 
 __all__ = ["SessionTable"]
 
 _PREFETCH_ROWS = 20
-
-
-def _inert(value: str) -> str:
-    """Database text for one cell: controls and invisible characters made visible."""
-    return one_line(value, 256)[0]
+DOWN, UP = "\u25bc", "\u25b2"
 
 
 class SessionTable(DataTable[Text]):
     """Sessions, newest first; more rows load as the cursor nears the end."""
 
+    class EndWanted(Message):
+        """``End``/``G`` before the whole list is loaded: load the rest of it."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", show=True),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("g,home", "scroll_top", "Top", show=False),
+        Binding("G,end", "scroll_bottom", "Bottom (the last session)", show=False),
         Binding("s", "sort(1)", "Sort by next column", show=False),
         Binding("S", "sort(0)", "Reverse the sort", show=False),
         Binding("F", "filter", "Filter", show=False),
@@ -61,6 +78,9 @@ class SessionTable(DataTable[Text]):
     sort_key = "started"
     descending = True
     filter_note = ""
+    live_marks = True
+    """False (``--no-live``): nothing is followed, so no session is marked live."""
+    EMPTY_FILTERED = "No session matches this filter: F to change it, Clear to remove it."
 
     def __init__(
         self,
@@ -75,61 +95,102 @@ class SessionTable(DataTable[Text]):
         self.clock = clock
         self.tz = tz
         self.items: list[SessionItem] = []
+        self._cells: list[RowCells] = []
+        self._widths = Widths()
+        self._layout: Layout | None = None
         self.total: int | None = None
         self.complete = False
+        self._to_end = False
 
     def on_mount(self) -> None:
-        if self.show_partition:
-            self.add_column("db", key="db")
-        self.add_column("session", key="session")
-        self.add_column("started", key="started")
-        self.add_column("duration", key="duration")
-        self.add_column(Text("events", justify="right"), key="events")
-        self.add_column(Text("warn", justify="right"), key="warn")
-        self.add_column(Text("alert", justify="right"), key="alert")
-        self.add_column("cli", key="cli")
-        self.add_column("engine", key="engine")
-        self.add_column("fork of", key="fork")
-        self.add_column("last event", key="last_event")
+        self._refit(force=True)
         self._update_title()
 
-    async def _on_idle(self, event: events.Idle) -> None:
-        pending = self._require_update_dimensions or bool(self._updated_cells)
-        await super()._on_idle(event)
-        if pending:
-            # Textual 8.2 measures new rows when idle but keeps lines it rendered before that
-            # in caches keyed without the column widths: a later focus change (a modal) then
-            # shows every cell cut to its header's width. Drop those lines.
-            self._clear_caches()
-            self.refresh()
+    # ---- columns ---------------------------------------------------------------------------
+
+    def _labels(self) -> dict[str, str]:
+        labels = dict(LABELS)
+        sorted_by = "started" if self.sort_key == "started" else self.sort_key
+        if sorted_by in labels:
+            labels[sorted_by] += f" {DOWN if self.descending else UP}"
+        return labels
+
+    def _available(self) -> int:
+        width = self.size.width or max(0, self.app.size.width - 2)
+        return max(0, width - self.styles.scrollbar_size_vertical)
+
+    def _refit(self, *, force: bool = False) -> bool:
+        """Fit the columns to the values loaded and the table's width; rebuild the table
+        (public API: columns and rows added again) when the layout changed."""
+        labels = self._labels()
+        layout = fit(self._widths, labels, self._available(), with_db=self.show_partition)
+        if layout == self._layout and not force:
+            return False
+        current = self.current_item()
+        self._layout = layout
+        self.clear(columns=True)
+        for key, width in layout.columns:
+            label = Text(
+                label_of(key, labels, key in layout.short),
+                justify="right" if key in RIGHT else "left",
+            )
+            self.add_column(label, width=width, key=key)
+        for item, cells in zip(self.items, self._cells, strict=True):
+            self.add_row(*self._row(cells), key=self._row_key(item))
+        if current is not None:
+            self.select_key(current.key.partition, current.key.session_id)
+        return True
+
+    def _row(self, cells: RowCells) -> list[Text]:
+        assert self._layout is not None
+        short = self._layout.short
+        return [cells.cell(key, width, key in short) for key, width in self._layout.columns]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._refit()
+
+    def _row_cells(self, item: SessionItem, now: datetime) -> RowCells:
+        theme = self.app.current_theme
+        colours = Colours(theme.warning or "yellow", theme.error or "red", theme.success or "green")
+        return row_cells(item, now, self.tz, live_marks=self.live_marks, colours=colours)
+
+    # ---- rows ------------------------------------------------------------------------------
 
     def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
         now = self.clock()
-        theme = self.app.current_theme
         present = {item.key for item in self.items}
+        fresh: list[tuple[SessionItem, RowCells]] = []
         for item in items:
             if item.key in present:
                 # A live refresh that raced a reload added it already: a second row with the
                 # same key raised DuplicateKey and dropped the rest of the page.
                 continue
             present.add(item.key)
-            self.add_row(
-                *self._cells(item, now, theme.warning, theme.error, theme.success),
-                key=self._row_key(item),
-            )
-            self.items.append(item)
+            fresh.append((item, self._row_cells(item, now)))
+        self._widths.observe(cells for _, cells in fresh)
+        self.items.extend(item for item, _ in fresh)
+        self._cells.extend(cells for _, cells in fresh)
+        if not self._refit():
+            for item, cells in fresh:
+                self.add_row(*self._row(cells), key=self._row_key(item))
         self.complete = complete
+        if self._to_end and complete:
+            self._to_end = False
+            super().action_scroll_bottom()
         self._update_title()
 
     def update_item(self, item: SessionItem) -> None:
-        """New figures for a loaded session (a live one grew or ended)."""
+        """New figures for a loaded session (a live one grew or ended); a value wider than
+        its column widens the column."""
         for row, known in enumerate(self.items):
             if known.key == item.key:
-                self.items[row] = item
-                theme = self.app.current_theme
-                cells = self._cells(item, self.clock(), theme.warning, theme.error, theme.success)
-                for column, cell in zip(self.columns, cells, strict=True):
-                    self.update_cell(self._row_key(item), column, cell)
+                cells = self._row_cells(item, self.clock())
+                self.items[row], self._cells[row] = item, cells
+                self._widths.observe([cells])
+                if self._refit():
+                    return
+                for (key, _), cell in zip(self.columns.items(), self._row(cells), strict=True):
+                    self.update_cell(self._row_key(item), key, cell)
                 return
 
     def prepend_items(self, items: list[SessionItem]) -> None:
@@ -138,6 +199,7 @@ class SessionTable(DataTable[Text]):
         existing = list(self.items)
         self.clear()
         self.items.clear()
+        self._cells.clear()
         self.add_items([*items, *existing], complete=self.complete)
         if current is not None:
             self.select_key(current.key.partition, current.key.session_id)
@@ -146,7 +208,11 @@ class SessionTable(DataTable[Text]):
         """Empty, to be loaded again from the first page."""
         self.clear()
         self.items.clear()
+        self._cells.clear()
+        self._widths = Widths()
         self.complete = False
+        self._to_end = False
+        self._refit()
 
     def remove_keys(self, keys: list[SessionKey]) -> None:
         """Drop these sessions (deleted, here or by another program); the cursor stays on a
@@ -154,9 +220,12 @@ class SessionTable(DataTable[Text]):
         gone = set(keys)
         row = self.cursor_row
         before = self.current_item()
-        for item in [i for i in self.items if i.key in gone]:
+        for index in reversed(range(len(self.items))):
+            item = self.items[index]
+            if item.key not in gone:
+                continue
             self.remove_row(self._row_key(item))
-            self.items.remove(item)
+            del self.items[index], self._cells[index]
             if self.total is not None:
                 self.total = max(0, self.total - 1)
         if self.items:
@@ -170,53 +239,21 @@ class SessionTable(DataTable[Text]):
     def set_total(self, total: int) -> None:
         self.total = total
         self._update_title()
+        self.refresh()  # the note of an empty filtered list
 
     @staticmethod
     def _row_key(item: SessionItem) -> str:
         return f"{item.key.partition}:{item.key.session_id}"
 
-    def _cells(
-        self,
-        item: SessionItem,
-        now: datetime,
-        warn_colour: str | None,
-        alert_colour: str | None,
-        live_colour: str | None,
-    ) -> list[Text]:
-        session = item.session
-        summary = item.summary
-        status = status_of(item, now)
-        if status == "ended" and session.started_at and session.ended_at:
-            span = Text(duration(session.ended_at - session.started_at))
-        elif status == "live":
-            span = Text("\u25cf live", style=f"bold {live_colour or 'green'}")
-        else:
-            span = Text("open", style="italic")
-        cells = [
-            Text(_inert(short_ulid(session.ulid))),
-            Text(local_time(session.started_at, self.tz)),
-            span,
-            Text(f"{summary.event_count:,}", justify="right"),
-            Text(
-                f"{summary.warn_count:,}" if summary.warn_count else "\u00b7",
-                justify="right",
-                style=(warn_colour or "yellow") if summary.warn_count else "dim",
-            ),
-            Text(
-                f"{summary.alert_count:,}" if summary.alert_count else "\u00b7",
-                justify="right",
-                style=f"bold {alert_colour or 'red'}" if summary.alert_count else "dim",
-            ),
-            Text(_inert(session.cli_version)),
-            Text(_inert(engine_label(session.engine_base_url))),
-            Text(
-                f"\u2442 {_inert(short_ulid(session.parent_ulid))}" if session.parent_ulid else ""
-            ),
-            Text(local_time(summary.last_event_at, self.tz) if summary.event_count else ""),
-        ]
-        if self.show_partition:
-            cells.insert(0, Text(_inert(item.partition.label)))
-        return cells
+    def render_line(self, y: int) -> Strip:
+        """The table's line ``y``; on an empty list that a filter emptied, the first line
+        under the header says so."""
+        empty = self.row_count == 0 and bool(self.filter_note) and self.total == 0
+        if empty and y == (1 if self.show_header else 0):
+            note = Text(f" {self.EMPTY_FILTERED}", style="italic", no_wrap=True)
+            strip = Strip(list(note.render(self.app.console)))
+            return strip.crop_extend(0, self.size.width, self.rich_style)
+        return super().render_line(y)
 
     def _update_title(self) -> None:
         loaded = len(self.items)
@@ -227,7 +264,7 @@ class SessionTable(DataTable[Text]):
         else:
             title = f"Sessions \u00b7 {loaded:,} of {self.total:,} loaded"
         if (self.sort_key, self.descending) != ("started", True):
-            arrow = "\u2193" if self.descending else "\u2191"
+            arrow = DOWN if self.descending else UP
             title += f" \u00b7 by {self.sort_key.replace('_', ' ')} {arrow}"
         if self.filter_note:
             title += f" \u00b7 {self.filter_note}"
@@ -236,6 +273,14 @@ class SessionTable(DataTable[Text]):
     def show_order(self, sort_key: str, descending: bool, filter_note: str) -> None:
         self.sort_key, self.descending, self.filter_note = sort_key, descending, filter_note
         self._update_title()
+        self._refit()  # the arrow moved to another header
+
+    def _request_sort(self, key: str, descending: bool) -> None:
+        """Ask for an order, and take it as this table's at once: the next ``s`` or ``S``
+        steps from it even if the list has not reloaded yet (fast presses all count)."""
+        self.sort_key, self.descending = key, descending
+        self._update_title()
+        self.post_message(SortRequested(key, descending))
 
     def action_sort(self, step: int) -> None:
         if step:
@@ -243,10 +288,18 @@ class SessionTable(DataTable[Text]):
             key, descending = self.SORTABLE[(index + 1) % len(self.SORTABLE)], True
         else:
             key, descending = self.sort_key, not self.descending
-        self.post_message(SortRequested(key, descending))
+        self._request_sort(key, descending)
 
     def action_filter(self) -> None:
         self.post_message(FilterRequested())
+
+    def action_scroll_bottom(self) -> None:
+        """The last session of the whole list: load the rest first when it is not loaded."""
+        if self.complete:
+            super().action_scroll_bottom()
+            return
+        self._to_end = True
+        self.post_message(self.EndWanted())
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
@@ -255,7 +308,7 @@ class SessionTable(DataTable[Text]):
         if key not in self.SORTABLE:
             return
         descending = not self.descending if key == self.sort_key else True
-        self.post_message(SortRequested(key, descending))
+        self._request_sort(key, descending)
 
     def current_item(self) -> SessionItem | None:
         if 0 <= self.cursor_row < len(self.items):
@@ -271,7 +324,9 @@ class SessionTable(DataTable[Text]):
         return False
 
     def _near_end(self) -> bool:
-        return not self.complete and self.cursor_row >= len(self.items) - _PREFETCH_ROWS
+        if self.complete or self._to_end:  # the rest is being loaded already
+            return False
+        return self.cursor_row >= len(self.items) - _PREFETCH_ROWS
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -289,5 +344,5 @@ class SessionTable(DataTable[Text]):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if not self.complete and new >= self.max_scroll_y - _PREFETCH_ROWS:
+        if not self.complete and not self._to_end and new >= self.max_scroll_y - _PREFETCH_ROWS:
             self.post_message(MoreSessionsWanted())
