@@ -1,24 +1,53 @@
-"""Where every action can be found: the keys screen (?) and the command palette (ctrl+p)."""
+"""Where every action can be found: the keys screen (?) and the command palette (ctrl+p).
+
+Both are made from the ``BINDINGS`` of the classes that own the keys, so a key added to a
+widget or a screen shows in the footer, the keys screen and the palette with nothing else
+to edit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from .app_tools import ToolsMixin
+from .screens.help import describe_keys
 from .screens.main import MainScreen
 from .widgets.replay import ReplayView
 from .widgets.session_table import SessionTable
 
 __all__ = ["CommandsMixin"]
 
+_MOVES = frozenset({"move(-1)", "move(1)", "page(-1)", "page(1)", "cursor_down", "cursor_up"})
+"""Bindings left out of the palette: moving the cursor one row is not an action to search."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Command:
+    place: str
+    key: str
+    description: str
+    action: str
+    target: DOMNode
+
+
+def _bindings(bindings: Iterable[BindingType]) -> Iterable[Binding]:
+    for binding in bindings:
+        yield binding if isinstance(binding, Binding) else Binding(*binding)
+
 
 class CommandsMixin(ToolsMixin):
     def help_groups(self) -> list[tuple[str, list[BindingType]]]:
+        from .screens.confirm import ConfirmScreen
         from .screens.event_detail import EventDetailScreen
+        from .screens.filter import FilterScreen
+        from .screens.forks import ForksScreen
+        from .screens.search import SearchScreen
+        from .screens.wrap import WrapScreen
 
         return [
             (
@@ -38,7 +67,19 @@ class CommandsMixin(ToolsMixin):
                 ],
             ),
             ("Replay", list(ReplayView.BINDINGS)),
-            ("Event in full", list(EventDetailScreen.BINDINGS)),
+            ("Event in full (Enter in the replay)", list(EventDetailScreen.BINDINGS)),
+            (
+                "Search (/ in the list)",
+                [
+                    Binding("enter", "", "Open the first hit, or the highlighted one"),
+                    *SearchScreen.BINDINGS,
+                    Binding("down", "", "Move into the results"),
+                ],
+            ),
+            ("Wrap report (w)", list(WrapScreen.BINDINGS)),
+            ("Forks (f)", [Binding("enter", "", "Open the session"), *ForksScreen.BINDINGS]),
+            ("Filter (F in the list)", list(FilterScreen.BINDINGS)),
+            ("Delete (d)", list(ConfirmScreen.BINDINGS)),
         ]
 
     def action_help(self) -> None:
@@ -47,39 +88,45 @@ class CommandsMixin(ToolsMixin):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
 
+    def _palette_commands(self) -> list[_Command]:
+        """Every action of the main screen with its key, from the owners' bindings."""
+        places: Sequence[tuple[str, DOMNode, Iterable[BindingType]]] = (
+            ("", self, self.BINDINGS),
+            ("", self.main, MainScreen.BINDINGS),
+            ("list", self.table, SessionTable.BINDINGS),
+            ("replay", self.replay, ReplayView.BINDINGS),
+        )
+        commands: list[_Command] = []
+        seen: set[tuple[str, str]] = set()
+        for place, target, bindings in places:
+            for binding in _bindings(bindings):
+                if not binding.description or binding.action in _MOVES:
+                    continue
+                if (place, binding.action) in seen:
+                    continue
+                seen.add((place, binding.action))
+                key = describe_keys(binding.key)
+                commands.append(_Command(place, key, binding.description, binding.action, target))
+        return commands
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for system in super().get_system_commands(screen):
+            if system.title != "Keys":  # ours (?) lists every place's keys: once, not twice
+                yield system
         if not isinstance(screen, MainScreen):
             return
-        replay = self.replay
-        commands: list[tuple[str, str, Callable[[], object]]] = [
-            ("Keys", "Show every key binding", self.action_help),
-            ("Search", "Find sessions and events across every session", self.action_search),
-            ("Sessions", "Move to the session list", self.table.focus),
-            ("Replay", "Move to the replay pane", replay.focus),
-            ("Play / pause", "Replay the session with its real timing", replay.action_play),
-            ("First event", "Jump to the session's first event", replay.action_first),
-            ("Last event", "Jump to the last event and follow", replay.action_last),
-            ("Jump to seq", "Go to an event by its seq", lambda: replay.action_request("jump")),
-            (
-                "Find in session",
-                "Highlight and step through matches",
-                lambda: replay.action_request("find"),
-            ),
-            ("Event in full", "Show the event under the cursor", replay.action_expand),
-            ("Toggle time", "Offsets from the start or clock times", replay.action_toggle_time),
-            ("Wrap report", "Summary of this session (store.wrap)", self.action_wrap),
-            ("Export Markdown", "Write this session as Markdown", lambda: self.action_export("md")),
-            (
-                "Export JSON Lines",
-                "Write this session as JSON Lines",
-                lambda: self.action_export("jsonl"),
-            ),
-            ("Forks", "Parent and child sessions", self.action_forks),
-            ("Copy text", "Copy the event's text", lambda: replay.action_request("copy_text")),
-            ("Copy link", "Copy ulid#seq", lambda: replay.action_request("copy_link")),
-            ("Delete session", "Delete the highlighted session", self.action_delete),
-            ("Reload sessions", "Read the session list again", self.action_reload),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        for command in self._palette_commands():
+            where = f" \u00b7 in the {command.place}" if command.place else ""
+            yield SystemCommand(
+                command.description,
+                f"key {command.key}{where}",
+                self._runner(command.action, command.target),
+            )
+        yield SystemCommand("Session list", "Move to the session list", self.table.focus)
+        yield SystemCommand("Replay pane", "Move to the replay pane", self.replay.focus)
+
+    def _runner(self, action: str, target: DOMNode) -> Callable[[], None]:
+        def run() -> None:
+            self.call_later(self.run_action, action, target)
+
+        return run

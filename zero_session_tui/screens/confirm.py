@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 __all__ = ["ConfirmScreen"]
 
@@ -31,6 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.action_label} (y)", variant="error", id="yes")
                 yield Button("Cancel (n)", id="no")
+        yield Footer()  # this dialog's own keys
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

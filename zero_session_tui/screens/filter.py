@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from store import SessionFilter
 
@@ -97,6 +97,7 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's own keys
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, Tree
+from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ..catalog import SessionKey
@@ -46,6 +46,7 @@ class ForksScreen(ModalScreen[SearchResult | None]):
             yield Static(
                 "Enter opens a session \u00b7 p opens its parent where it forked", markup=False
             )
+        yield Footer()  # this dialog's own keys
 
     def _label(self, node: ForkNode) -> Text:
         if node.repeat:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 __all__ = ["PromptScreen"]
 
@@ -29,6 +29,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="prompt"):
             yield Static(Text(self.question, style="bold"))
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+        yield Footer()  # this dialog's own keys
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

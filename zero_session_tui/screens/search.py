@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..catalog import Catalog, SessionKey, describe
@@ -77,6 +77,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             )
             yield Static("", id="search-status", markup=False)
             yield OptionList(id="search-results")
+        yield Footer()  # this dialog's own keys
 
     def on_mount(self) -> None:
         if self.initial:

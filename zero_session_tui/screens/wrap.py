@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from store.wrap import MIN_WRAP_DURATION, WrapReport
 
@@ -75,6 +75,7 @@ class WrapScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(verdict)
             yield Static("s writes it as JSON \u00b7 Esc closes", markup=False)
+        yield Footer()  # this dialog's own keys
 
     def action_save(self) -> None:
         self.post_message(self.Save(self.report))
