@@ -9,6 +9,7 @@ a filter that matches nothing says so in the table.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import ClassVar
@@ -101,6 +102,7 @@ class SessionTable(DataTable[Text]):
         self.total: int | None = None
         self.complete = False
         self._to_end = False
+        self._pending_sorts: deque[tuple[str, bool]] = deque()
 
     def on_mount(self) -> None:
         self._refit(force=True)
@@ -271,6 +273,13 @@ class SessionTable(DataTable[Text]):
         self.border_title = title
 
     def show_order(self, sort_key: str, descending: bool, filter_note: str) -> None:
+        """The order the list is reloaded in. While requests of this table are on their way
+        to the app, the latest one stays this table's order (the next ``s`` steps from it)."""
+        pending = self._pending_sorts
+        if pending and pending[0] == (sort_key, descending):
+            pending.popleft()  # the app took the oldest request
+        if pending:
+            sort_key, descending = pending[-1]
         self.sort_key, self.descending, self.filter_note = sort_key, descending, filter_note
         self._update_title()
         self._refit()  # the arrow moved to another header
@@ -279,6 +288,7 @@ class SessionTable(DataTable[Text]):
         """Ask for an order, and take it as this table's at once: the next ``s`` or ``S``
         steps from it even if the list has not reloaded yet (fast presses all count)."""
         self.sort_key, self.descending = key, descending
+        self._pending_sorts.append((key, descending))
         self._update_title()
         self.post_message(SortRequested(key, descending))
 
