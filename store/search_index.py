@@ -80,7 +80,7 @@ from typing import Any, Final
 
 from .connection import use_wal
 from .errors import StoreIOError, from_sqlite
-from .rows import SearchHit
+from .rows import SearchHit, event_text
 from .store import Store
 
 __all__ = ["MIN_NEEDLE", "SearchIndex", "index_path_for"]
@@ -134,7 +134,8 @@ def _phrase(needle: str) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    """The text as the app shows it (a BLOB as its bytes, never Python's ``b'...'``)."""
+    return event_text(value)
 
 
 def _row_digest(row: Sequence[Any]) -> str:

@@ -157,7 +157,8 @@ def row_cells(
 
 def _short_start(started: datetime | None, now: datetime, tz: tzinfo | None) -> str:
     full = local_time(started, tz)
-    if started is None or started.astimezone(tz).year != now.astimezone(tz).year:
+    # Years compared as local_time shows them: astimezone raises at the calendar's ends.
+    if started is None or full[:4] != local_time(now, tz)[:4]:
         return full
     return full[5:] if len(full) == 16 else full  # "2026-11-25 08:00" -> "11-25 08:00"
 
