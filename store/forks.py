@@ -8,8 +8,10 @@ many forks from one read of their parents' events).
 
 Indexes: the ancestors follow ``sessions.ulid UNIQUE`` (``sqlite_autoindex_sessions_1``);
 ``parent_ulid`` has no index in the client's schema, so the forks of a set of sessions are
-one scan of the sessions table (one row per client run); the parents' events are ranges of
-``events UNIQUE (session_id, seq)``. Nothing here creates an index.
+scans of the sessions table (one row per client run), each fork shown then read by its rowid;
+the parents' events are ranges of ``events UNIQUE (session_id, seq)``. Nothing here creates
+an index in the database (SQLite may build a transient one over a subquery's rows while a
+statement runs; it lives in memory and dies with the statement).
 
 Plain data (a database written by plain SQL) is taken as it is: a cycle of parents, or a
 session that is its own parent, ends the ancestor walk at the first session seen twice.
@@ -18,11 +20,13 @@ session that is its own parent, ends the ancestor walk at the first session seen
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .errors import from_sqlite
 from .sql import session_row
 from .timestamps import parse_rfc3339
 
@@ -45,17 +49,24 @@ SELECT s.id, s.ulid, s.started_at, s.ended_at, s.engine_base_url, s.cli_version,
     s.parent_ulid
 FROM up JOIN sessions s ON s.ulid = up.ulid ORDER BY up.depth"""
 
-# The first ``?`` forks of each parent, oldest first (as ``children`` orders them), with how
-# many forks each parent has in all: one scan of sessions for the whole level.
+# The first ``?2`` forks of each parent, oldest first (as ``children`` orders them), with how
+# many forks each parent has in all: two scans of sessions for the whole level, one ranking
+# the forks (a window function), one counting them (COUNT(*) as a window costs far more).
 CHILDREN_SQL = """
-SELECT id, ulid, started_at, ended_at, engine_base_url, cli_version, parent_ulid, total
+SELECT s.id, s.ulid, s.started_at, s.ended_at, s.engine_base_url, s.cli_version,
+    s.parent_ulid, c.total
 FROM (
-    SELECT s.id, s.ulid, s.started_at, s.ended_at, s.engine_base_url, s.cli_version,
-        s.parent_ulid,
-        ROW_NUMBER() OVER (PARTITION BY s.parent_ulid ORDER BY s.started_at, s.id) AS rank,
-        COUNT(*) OVER (PARTITION BY s.parent_ulid) AS total
-    FROM sessions s WHERE s.parent_ulid IN (SELECT value FROM json_each(?))
-) WHERE rank <= ? ORDER BY parent_ulid, rank"""
+    SELECT x.id AS id, x.parent_ulid AS parent,
+        ROW_NUMBER() OVER (PARTITION BY x.parent_ulid ORDER BY x.started_at, x.id) AS rank
+    FROM sessions x WHERE x.parent_ulid IN (SELECT value FROM json_each(?1))
+) r
+JOIN (
+    SELECT y.parent_ulid AS parent, COUNT(*) AS total
+    FROM sessions y WHERE y.parent_ulid IN (SELECT value FROM json_each(?1))
+    GROUP BY y.parent_ulid
+) c ON c.parent = r.parent
+JOIN sessions s ON s.id = r.id
+WHERE r.rank <= ?2 ORDER BY r.parent, r.rank"""
 
 # Every event's (seq, at) of these sessions, in seq order: a range of the (session_id, seq)
 # index per session.
@@ -117,48 +128,75 @@ def fork_points(
     """For each (parent session id, moment): the parent's last seq stamped at or before the
     moment, exactly as ``seq_at_or_before`` finds it (events in seq order up to the first one
     stamped after the moment; an unreadable stamp is passed over), None when there is none.
-    One statement reads the parents' (seq, at); each stamp is parsed at most once."""
-    targets: dict[int, set[datetime]] = {}
+
+    One statement reads the parents' (seq, at), streamed: each stamp is parsed at most once,
+    and the read stops once every moment is answered (a parent of 100,000 events whose forks
+    all left it early costs the events before them, not all of them)."""
+    walks: dict[int, _Walk] = {}
     for parent_id, moment in forks:
-        targets.setdefault(int(parent_id), set()).add(moment.astimezone(UTC))
-    if not targets:
+        walks.setdefault(int(parent_id), _Walk()).add(moment.astimezone(UTC))
+    if not walks:
         return {}
-    rows = store._rows(STAMPS_SQL, (json.dumps(sorted(targets)),))
-    by_parent: dict[int, list[Any]] = {}
-    for row in rows:
-        by_parent.setdefault(int(row[0]), []).append(row)
-    found: dict[tuple[int, datetime], int | None] = {}
-    for parent_id, moments in targets.items():
-        seqs = _last_seqs(by_parent.get(parent_id, []), sorted(moments))
-        found.update(((parent_id, moment), seq) for moment, seq in seqs.items())
+    open_walks = len(walks)
+    with store._lock:
+        conn = store._live()
+        try:
+            cursor = conn.execute(STAMPS_SQL, (json.dumps(sorted(walks)),))
+            try:
+                for parent_id, seq, raw in cursor:
+                    walk = walks[int(parent_id)]
+                    if not walk.done and walk.feed(seq, raw):
+                        open_walks -= 1
+                        if not open_walks:
+                            break
+            finally:
+                cursor.close()
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, store.path, "reading") from None
+    for walk in walks.values():
+        walk.finish()
     return {
-        (parent_id, moment): found[int(parent_id), moment.astimezone(UTC)]
+        (parent_id, moment): walks[int(parent_id)].found[moment.astimezone(UTC)]
         for parent_id, moment in forks
     }
 
 
-def _last_seqs(rows: Sequence[Any], moments: list[datetime]) -> dict[datetime, int | None]:
-    """The last seq before the first event stamped after each moment (``moments`` sorted).
+class _Walk:
+    """One parent's events in seq order, answering its moments as they pass.
 
     The first event stamped after a moment is the first whose running maximum stamp is after
-    it; that maximum never decreases, so one pass answers every moment in order, and stops
-    parsing once the latest moment is passed."""
-    result: dict[datetime, int | None] = {}
-    latest: datetime | None = None  # the running maximum of the stamps read so far
-    previous: int | None = None  # the seq of the event before the current one
-    pending = iter(moments)
-    moment = next(pending, None)
-    for _, seq, raw in rows:
-        if moment is None:
-            break
+    it; that maximum never decreases, so one pass answers every moment, earliest first."""
+
+    def __init__(self) -> None:
+        self.moments: set[datetime] = set()
+        self.found: dict[datetime, int | None] = {}
+        self._pending: list[datetime] = []  # unanswered moments, latest first
+        self._latest: datetime | None = None  # the running maximum of the stamps read
+        self._previous: int | None = None  # the seq of the event before the current one
+        self._started = False
+
+    def add(self, moment: datetime) -> None:
+        self.found[moment] = None  # no event before it, until one is read
+        self.moments.add(moment)
+
+    @property
+    def done(self) -> bool:
+        return self._started and not self._pending
+
+    def feed(self, seq: int, raw: object) -> bool:
+        """Read the next event; True once every moment is answered."""
+        if not self._started:
+            self._started = True
+            self._pending = sorted(self.moments, reverse=True)
         at = parse_rfc3339(raw)
-        if at is not None and (latest is None or at > latest):
-            latest = at
-        while moment is not None and latest is not None and latest > moment:
-            result[moment] = previous
-            moment = next(pending, None)
-        previous = seq
-    while moment is not None:
-        result[moment] = previous
-        moment = next(pending, None)
-    return result
+        if at is not None and (self._latest is None or at > self._latest):
+            self._latest = at
+            while self._pending and at > self._pending[-1]:
+                self.found[self._pending.pop()] = self._previous
+        self._previous = seq
+        return not self._pending
+
+    def finish(self) -> None:
+        """The events ran out: every moment left is after all of them."""
+        while self._pending:
+            self.found[self._pending.pop()] = self._previous

@@ -148,8 +148,13 @@ FORKS = 10_000
 BIG_EVENTS = 50
 
 
-def _plain_db(path: Path, sessions: list[tuple[str, datetime, str | None, int]]) -> Path:
-    """(ulid, start, parent ulid, events a minute apart after the start) as plain SQL."""
+def _plain_db(
+    path: Path,
+    sessions: list[tuple[str, datetime, str | None, int]],
+    started: dict[str, datetime] | None = None,
+) -> Path:
+    """(ulid, start, parent ulid, events a minute apart after the start) as plain SQL; a
+    session of ``started`` records that start instead (its events keep theirs)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.executescript(TABLES_SQL)
@@ -158,7 +163,12 @@ def _plain_db(path: Path, sessions: list[tuple[str, datetime, str | None, int]])
             cursor = conn.execute(
                 "INSERT INTO sessions (ulid, started_at, ended_at, cli_version, parent_ulid)"
                 " VALUES (?, ?, ?, '0.4.0', ?)",
-                (ulid, format_rfc3339(start), format_rfc3339(start + MINUTE), parent),
+                (
+                    ulid,
+                    format_rfc3339((started or {}).get(ulid, start)),
+                    format_rfc3339(start + MINUTE),
+                    parent,
+                ),
             )
             conn.executemany(
                 "INSERT INTO events (session_id, seq, at, kind, text)"
@@ -179,12 +189,14 @@ def _plain_db(path: Path, sessions: list[tuple[str, datetime, str | None, int]])
 
 
 def _big(path: Path) -> Path:
-    """BIG with 50 events a minute apart and 10,000 forks, the i-th started i*0.3 s in."""
+    """BIG with 50 events a minute apart and 10,000 forks, the i-th started i*0.3 s in. BIG
+    records a start after all of them, so it is the first row of the list (newest first)."""
     forks = [
         (ulid_at(T0 + timedelta(seconds=0.3 * i), f"F{i:05d}"), T0 + timedelta(seconds=0.3 * i))
         for i in range(1, FORKS + 1)
     ]
-    return _plain_db(path, [(BIG, T0, None, BIG_EVENTS)] + [(u, t, BIG, 0) for u, t in forks])
+    sessions = [(BIG, T0, None, BIG_EVENTS)] + [(u, t, BIG, 0) for u, t in forks]
+    return _plain_db(path, sessions, started={BIG: T0 + timedelta(days=1)})
 
 
 def _lines(tree: Tree) -> list[str]:

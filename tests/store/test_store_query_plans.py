@@ -143,7 +143,7 @@ USES: dict[str, str | None] = {
     "find_event_back": EVENTS_SEQ,
     "children": None,
     "fork_ancestors": SESSIONS_ULID,  # each parent by its ULID
-    "fork_children": None,  # a scan of sessions for a whole level of the tree
+    "fork_children": ROWID,  # the forks shown, by rowid, after a scan for the whole level
     "fork_points": EVENTS_SEQ,  # each parent's range of (session_id, seq)
     "search_sessions": EVENTS_SEQ,
     "count_sessions": SESSIONS_ULID,
@@ -173,8 +173,9 @@ SCANS: dict[str, str] = {
     # The recursive walk reads its own queue (``up``, a few rows) and a constant first row;
     # every parent is a SEARCH by ULID.
     "fork_ancestors": r"SCAN (CONSTANT ROW|up)",
-    # One scan of sessions (``parent_ulid`` has no index), ranked per parent in subqueries.
-    "fork_children": r"SCAN (s|\(subquery-\d+\))",
+    # Sessions scanned twice (``parent_ulid`` has no index): ranked per parent (x), counted
+    # per parent (y); then the ranked and counted rows (subqueries, c), never a table.
+    "fork_children": r"SCAN (x|y|c|r|\(subquery-\d+\))",
     "search_all_sessions": r"SCAN e",  # LIKE '%needle%': the one inherent scan of events
     "first_prompt": r"SCAN [fw]",  # the first 64 events (read through the index), one row
 }
