@@ -138,7 +138,8 @@ def test_snapshot_filter_dialog(snap_compare, app_factory, fixture_db):
 
 
 def test_snapshot_sorted_list(snap_compare, app_factory, fixture_db):
-    """s twice on the list: sorted by events, most first ("by events ↓" in the title); the
+    """s twice on the list: sorted by events, most first ("by events ▼" in the title and on
+    the column's header); the
     cursor stays on the session shown in the pane (LIVE), wherever the sort put it."""
     app = app_factory(fixture_db, args=STILL)
 
@@ -152,3 +153,33 @@ def test_snapshot_sorted_list(snap_compare, app_factory, fixture_db):
         assert app.table.current_item().session.ulid == shown_ulid(app) == LIVE
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def _list_only(app_factory, fixture_db):
+    """The list focused, its cursor on the first row; nothing followed (no live mark)."""
+    return app_factory(fixture_db, args=STILL)
+
+
+def test_snapshot_list_at_120x36_every_column_fits(snap_compare, app_factory, fixture_db):
+    """At 120 columns every column shows, the first prompt last: engine and cli cut with "…",
+    the last event as a time on the start's day, the fork as the parent's tail, this year's
+    starts without the year; "started ▼" says the order."""
+    app = _list_only(app_factory, fixture_db)
+
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_snapshot_list_at_80x24_drops_columns_in_order(snap_compare, app_factory, fixture_db):
+    """At 80 columns engine, fork and last event are dropped (then cli, as its values are
+    long here); session, start, duration, counts and the first prompt stay."""
+    app = _list_only(app_factory, fixture_db)
+
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
