@@ -30,6 +30,7 @@ __all__ = [
     "command_of",
     "generate",
     "should_wrap",
+    "wrap_path",
     "write_wrap",
 ]
 
@@ -143,11 +144,15 @@ def write_wrap(report: WrapReport, directory: str | Path) -> Path:
     """Write ``<directory>/<session_ulid>.json`` atomically (temp file, fsync, rename).
 
     On failure nothing partial is left and ``StoreIOError`` says why in one line."""
+    target = wrap_path(report, directory)
+    payload = report.to_json().encode("utf-8")
+    return write_atomically(target, payload)
+
+
+def wrap_path(report: WrapReport, directory: str | Path) -> Path:
+    """Where ``write_wrap`` puts ``report``: ``<directory>/<session_ulid>.json``."""
     if not _SAFE_ULID.fullmatch(report.session_ulid):
         raise SerializationError(
             f"session ulid {report.session_ulid!r} is not safe as a file name; wrap not written"
         )
-    folder = Path(directory).expanduser()
-    target = folder / f"{report.session_ulid}.json"
-    payload = report.to_json().encode("utf-8")
-    return write_atomically(target, payload)
+    return Path(directory).expanduser() / f"{report.session_ulid}.json"

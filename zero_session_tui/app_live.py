@@ -8,6 +8,7 @@ touches a widget.
 
 from __future__ import annotations
 
+import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from .timeline import TimelineShape
 __all__ = ["LiveMixin", "grown_shape"]
 
 _BATCH = 2_000
+FILE_CHANGE_MEMORY_S = 10.0
+"""A shown session found missing this soon after its file changed is said to be missing from
+the new file, not deleted by another program."""
 """New events read per statement while catching up (a flood is read in several)."""
 _BEFORE_ANY = -(2**63)
 """Below every seq SQLite can store (``seq > _BEFORE_ANY``: all but that one value)."""
@@ -160,10 +164,13 @@ class LiveMixin(AppBase):
     counted_seq: int | None = None
     """The last seq of the shown session whose kind the bar's counts include."""
     _recheck_shown = False
+    _file_changes: dict[int, float]
+    """When each partition's file was last replaced or removed (monotonic seconds)."""
     follow_failing = False
     """The last poll failed (said once; the replay's title says "not refreshed")."""
 
     def start_watching(self) -> None:
+        self._file_changes = {}
         self.watcher = ChangeWatcher(self.catalog)
         self.set_interval(POLL_INTERVAL, self._poll)
 
@@ -325,13 +332,17 @@ class LiveMixin(AppBase):
             return
         self.shown_key = self.wanted_key = None
         self.read_seq = self.counted_seq = None
-        self.replay.note = f"Session {message.ulid} no longer exists (deleted elsewhere)."
+        changed = self._file_changes.get(message.key.partition)
+        if changed is not None and time.monotonic() - changed < FILE_CHANGE_MEMORY_S:
+            # Its file was just replaced or removed (said already): not "deleted elsewhere".
+            self.replay.note = f"Session {message.ulid} is not in the database's new file."
+            notice = f"Session {message.ulid} is not in the new file; the replay stopped."
+        else:
+            self.replay.note = f"Session {message.ulid} no longer exists (deleted elsewhere)."
+            notice = f"Session {message.ulid} was deleted by another program; the replay stopped."
         self.replay.show(None)
-        self.notify(
-            f"Session {message.ulid} was deleted by another program; the replay stopped.",
-            severity="warning",
-            markup=False,
-        )
+        self.bar.set_counts({}, self.kinds)  # no counts of a session no longer shown
+        self.notify(notice, severity="warning", markup=False)
         # By identity: the row id may already be listed for another session (a new file).
         gone = [i.key for i in self.table.items if i.session.ulid == message.ulid]
         self.table.remove_keys([key for key in gone if key == message.key])
@@ -345,6 +356,7 @@ class LiveMixin(AppBase):
         if not self.ui_alive:
             return
         for change in message.changes:
+            self._file_changes[change.partition.index] = time.monotonic()
             self.notify(change.describe(), severity="warning", markup=False, timeout=8)
         self._recheck_shown = True
         self.reload_sessions()

@@ -101,3 +101,24 @@ async def test_a_wrap_that_cannot_be_written_says_so(app_factory, fixture_db, ze
         assert not any("Wrap written" in m for _, m in notices(app))
         with Store.open_readonly(fixture_db) as store:
             assert store.get_milestone(milestones.LAST_DAILY_WRAP_AT) is None
+
+
+async def test_a_wrap_undone_because_the_session_vanished_puts_the_earlier_wrap_back(
+    app_factory, fixture_db, zero_home, monkeypatch
+):
+    """The session is deleted by another process between the check and the milestone's
+    write: the new wrap is undone, and the wrap saved earlier is back byte for byte."""
+    earlier = zero_home / "state" / "wraps" / f"{OPEN}.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b'{"an": "earlier wrap"}\n')
+    monkeypatch.setattr(Store, "set_milestone_for_session", lambda self, *args: False)
+    app = app_factory(fixture_db, args=["--session", OPEN])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, OPEN)
+        await _wrap(pilot)
+        await pilot.press("s")
+        severity, message = await wait_for_notice(pilot, "no longer exists")
+        assert severity == "error"
+        assert "not written" in message
+    assert earlier.read_bytes() == b'{"an": "earlier wrap"}\n'
+    assert sorted(p.name for p in earlier.parent.iterdir()) == [f"{OPEN}.json"]

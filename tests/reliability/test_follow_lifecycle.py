@@ -91,12 +91,16 @@ def test_a_file_replaced_under_the_app_is_noticed_and_reopened(tmp_path: Path, f
         )
         relisted = await wait_until(pilot, lambda: app.table.row_count == 3, timeout=10)
         gone = await wait_until(pilot, lambda: app.shown_key is None, timeout=10)
-        return noticed, relisted, gone
+        return noticed, relisted, gone, [str(n.message) for n in notifications(app)]
 
-    _, (noticed, relisted, gone) = run_app([db], scenario, args=["--no-welcome"], clock=_now)
+    _, (noticed, relisted, gone, said) = run_app([db], scenario, args=["--no-welcome"], clock=_now)
     assert noticed, "no notice that the file was replaced"
     assert relisted, "the list still shows the old file's sessions"
     assert gone, "the shown session, absent from the new file, is still shown"
+    # Said as it happened: the file was replaced, the session is not in the new one; nobody
+    # "deleted" it.
+    assert not [line for line in said if "deleted" in line], said
+    assert len([line for line in said if "not in the new file" in line]) == 1, said
     figures.add(AREA, files_replaced=1, noticed=int(noticed))
 
 
