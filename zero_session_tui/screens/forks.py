@@ -65,7 +65,10 @@ class ForksScreen(ModalScreen[SearchResult | None]):
     def _add(self, parent: TreeNode[ForkNode], node: ForkNode) -> None:
         for child in node.children:
             self.parents[id(child)] = node
-            self._add(parent.add(self._label(child), data=child), child)
+            if child.repeat:  # shown above: a leaf here, never walked into again
+                parent.add_leaf(self._label(child), data=child)
+            else:
+                self._add(parent.add(self._label(child), data=child), child)
         if node.more:
             # What the caps left out, said, not hidden: a line with no session to open.
             parent.add_leaf(Text(f"\u2026 {node.more:,} more", style="italic"))
