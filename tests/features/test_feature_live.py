@@ -21,6 +21,7 @@ from tests.app.harness import (
     LONG,
     SIZE,
     ready,
+    replay_lines,
     settle,
     shown_ulid,
     ulid_at,
@@ -209,3 +210,24 @@ async def test_a_refresh_racing_a_reload_keeps_every_row_once(app_factory, fixtu
         assert listed(app) == [item.session.ulid for item in before]
         assert app.table.row_count == len(before) == 7
         assert ALL_KINDS in listed(app)
+
+
+async def test_rows_drawn_before_a_live_session_reached_ten_events_line_up_after(
+    app_factory, fixture_db
+):
+    """The seq column widens when the session grows past 9 (and 99) events: the rows drawn
+    before it widened are drawn again at the new width, never left one column short."""
+    app = app_factory(fixture_db, args=["--session", LIVE])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, LIVE)
+        replay = app.replay
+        before = replay_lines(app)[:5]
+        async with writer(fixture_db) as live:
+            await live.send(f"append {LIVE} 7")
+            await within(pilot, lambda: replay.rows == 12, "the pane grows to 12 events")
+            await settle(pilot)
+        lines = replay_lines(app)[:12]
+        starts = {line.index(line.split()[1]) for line in lines}  # where the offset begins
+        assert len(starts) == 1, lines
+        assert lines[0].startswith(" 1 "), lines[0]
+        assert before[0].startswith("1 "), before[0]

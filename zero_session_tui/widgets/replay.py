@@ -96,7 +96,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         """Said in the empty pane when no session is shown (an empty database)."""
         self.scheduler: Scheduler = self.set_timer
         self.playback = Playback(self)
-        self._lines: LRUCache[tuple[int, int, bool, int, str | None], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[int, int, bool, int, str | None, int], Strip] = LRUCache(1024)
         self.pages = Pages(self)
         self._keep_replay_of: SessionKey | None = None
         self._find_note: tuple[int, str] | None = None
@@ -224,13 +224,17 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             loading = self.get_component_rich_style("replay--loading")
             return Strip.blank(width, self.rich_style).apply_style(loading)
         cursor_state = (2 if self.has_focus else 1) if row == self.cursor else 0
-        key = (row, width, self.absolute_time, cursor_state, self.highlight)
+        # As wide as the widest seq (the last one, or a negative first one): part of the
+        # cache key, so rows drawn before a live session reached 10 or 100 events line up.
+        last = timeline.seq_of_row(timeline.count - 1)
+        seq_width = max(len(str(timeline.seq_of_row(0))), len(str(last)))
+        key = (row, width, self.absolute_time, cursor_state, self.highlight, seq_width)
         strip = self._lines.get(key)
         if strip is None:
             strip = render_event_line(
                 event,
                 width=width,
-                seq_width=len(str(timeline.seq_of_row(timeline.count - 1))),
+                seq_width=seq_width,
                 origin=timeline.origin,
                 absolute=self.absolute_time,
                 tz=self.tz,
