@@ -10,7 +10,9 @@ history table; no index of ours), written with plain SQL: 10,000 sessions, one o
 It prints, for each read, the first call and the median of the repeats, in milliseconds, and
 what ``Store.open`` changed in the file (it must change nothing). With ``store.summary_cache``
 present it also times the browser-side summary cache: built from nothing, warm (validated
-only), and after the client appended 1,000 events. The whole run stays under a minute.
+only), and after the client appended 1,000 events; then the app's own first page (``Catalog``:
+counts and first prompts) through the cache and without one. The whole run stays under a
+minute.
 """
 
 from __future__ import annotations
@@ -250,6 +252,54 @@ def _cache(work: Path, big: int, repeats: int) -> None:
                 cache.close()
 
 
+def _pages(work: Path, big: int, repeats: int) -> None:
+    """The app's own path: ``Catalog`` pages (counts and first prompts) as the list gets them,
+    through the summary cache in a fresh cache directory, and without one."""
+    from zero_session_tui.catalog import Catalog
+
+    print("\nthe app's first list page (Catalog pager: counts + first prompts)")
+    print(f"  {'read':<44} {'first ms':>10} {'median ms':>10}")
+    saved = os.environ.get("XDG_CACHE_HOME")
+    with tempfile.TemporaryDirectory(prefix="zst-bench-") as tmp:
+        try:
+            os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+            catalog = Catalog.open([work])
+            try:
+                assert catalog.summary_cache() is not None
+
+                def page() -> list[Any]:
+                    return catalog.pager().next_page()
+
+                first, _ = _time(page, 1)
+                _row("first page, empty cache (builds it)", first, first)
+                first, median = _time(page, repeats)
+                _row("first page, warm cache", first, median)
+                with Store.open(work) as writer:
+                    writer.append_many(big, [("warn", f"live {i}") for i in range(1_000)])
+                first, _ = _time(page, 1)
+                _row("first page, after 1,000 appends (live)", first, first, "(the delta)")
+                with Store.open_readonly(work) as db:
+                    expected = db.list_summaries(100)
+                assert [item.summary for item in page()] == expected
+            finally:
+                catalog.close()
+            blocked = Path(tmp) / "blocked"
+            blocked.write_text("a file where the cache directory would be")
+            os.environ["XDG_CACHE_HOME"] = str(blocked)
+            catalog = Catalog.open([work])
+            try:
+                assert catalog.summary_cache() is None
+                first, median = _time(lambda: catalog.pager().next_page(), repeats)
+                _row("first page, no usable cache (direct query)", first, median)
+            finally:
+                catalog.close()
+        finally:
+            if saved is None:
+                os.environ.pop("XDG_CACHE_HOME", None)
+            else:
+                os.environ["XDG_CACHE_HOME"] = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.store_reads", description=__doc__)
     parser.add_argument("--repeats", type=int, default=5, help="calls per read (default 5)")
@@ -276,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             print()
             _reads(db, session.id, session.ulid, args.repeats)
         _cache(work, session.id, args.repeats)
+        _pages(work, session.id, args.repeats)
     print(f"\ntotal {time.perf_counter() - started:.1f} s")
     return 0
 
