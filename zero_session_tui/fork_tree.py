@@ -11,7 +11,7 @@ No UI here: the app calls ``build_fork_tree`` in a worker thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from store import SessionRow, Store, forks
@@ -41,6 +41,9 @@ class ForkNode:
     repeat: bool = False
     """This session is shown elsewhere in the tree (a cycle): shown here once more as a
     marker, its forks not walked again."""
+    parent_not_shown: str | None = None
+    """On the root: the ULID of its parent when that is not in the tree (beyond the cap of
+    MAX_DEPTH levels up, or no longer in the database)."""
 
 
 @dataclass(slots=True)
@@ -84,7 +87,11 @@ def build_fork_tree(store: Store, partition: int, session_id: int) -> ForkNode |
                 level.append(draft)
             parent.more = of_parent.total - len(taken)
     points = forks.fork_points(store, _forks_of(root))
-    return _freeze(root, partition, points)
+    tree = _freeze(root, partition, points)
+    above = root.session.parent_ulid
+    if above is not None and above not in {s.ulid for s in chain}:
+        tree = replace(tree, parent_not_shown=above)
+    return tree
 
 
 def _forks_of(root: _Draft) -> list[tuple[int, datetime]]:

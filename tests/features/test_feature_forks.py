@@ -224,6 +224,8 @@ async def test_a_cycle_of_parents_is_drawn_once_with_a_marker(app_factory, workd
         marker = tree.root.children[0].children[0]
         assert marker.data.repeat
         assert not marker.children
+        assert not marker.allow_expand  # a leaf: never walked into
+        assert tree.root.data.parent_not_shown is None  # B's parent, A, is in the tree
         lines = _lines(tree)
         assert len(lines) == 3
         assert lines[2] == f"\u21bb {CYCLE_B[:4]}\u2026{CYCLE_B[-6:]}  a cycle: shown above" + (
@@ -326,3 +328,6 @@ def test_a_chain_deeper_than_the_cap_is_cut_and_counted(workdir):
     top, _ = _statements(db, chain[-1])
     assert top is not None
     assert top.session.ulid == chain[len(chain) - 1 - MAX_DEPTH]
+    # ... and says whose fork it is, not shown.
+    assert top.parent_not_shown == chain[len(chain) - 2 - MAX_DEPTH]
+    assert root.parent_not_shown is None  # chain[0] has no parent

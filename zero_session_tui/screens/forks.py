@@ -58,6 +58,8 @@ class ForksScreen(ModalScreen[SearchResult | None]):
             label = Text(short_ulid(node.session.ulid), style="bold")
             if node.key == self.current:
                 label.append("  \u25c0 this session", style="italic")
+            if node.parent_not_shown is not None:
+                label.append(f"  forked from {short_ulid(node.parent_not_shown)}, not shown")
         if node.fork_seq is not None:
             label.append(f"  forked at parent #{node.fork_seq}")
         return label
