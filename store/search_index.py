@@ -8,6 +8,9 @@ never do is MISS an event: a search answers from the index for ids up to ``last_
 highest id indexed) and scans the database above it, so the index must still describe every
 event with an id up to ``last_id``.
 
+This module keeps the index in step with the database and searches it; the index file itself
+(its layout, the ``meta`` table, the guarded write transactions) is ``search_index_file.py``.
+
 What the index records of what it indexed, and why
 --------------------------------------------------
 ``events.id`` is an ``INTEGER PRIMARY KEY`` without AUTOINCREMENT: a new row gets the highest
@@ -70,36 +73,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sqlite3
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any, Final
 
-from .connection import use_wal
-from .errors import StoreIOError, from_sqlite
 from .rows import SearchHit, event_text
+from .search_index_file import IndexedState, IndexMoved, SearchIndexFile, identity_text
 from .store import Store
 
-__all__ = ["MIN_NEEDLE", "SearchIndex", "index_path_for"]
+__all__ = ["MIN_NEEDLE", "SearchIndex"]
 
 MIN_NEEDLE: Final = 3
 """Shorter needles have no trigram: they are searched by a scan."""
 
-SCHEMA_VERSION: Final = "2"
-"""The index file's own layout; an index of another version is emptied and rebuilt."""
-
 _BATCH: Final = 2_000  # short transactions: a search never waits long for the lock
 _SAMPLES: Final = 32  # rows compared when the file's identity changed
 _RESTARTS: Final = 3  # times one update() starts over when the source changes under it
-
-_CREATE_META: Final = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_CREATE_TEXT: Final = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS event_text USING fts5(text, tokenize = 'trigram')"
-)
-_FINGERPRINT_KEYS: Final = ("last_id", "last_row", "count", "identity")
 
 # ---- reads on the source database (parameterised; constant SQL) ---------------------------
 
@@ -129,31 +118,12 @@ _TEXTS_IN: Final = (
 )
 
 
-def _phrase(needle: str) -> str:
-    return '"' + needle.replace('"', '""') + '"'
-
-
-def _text(value: object) -> str:
-    """The text as the app shows it (a BLOB as its bytes, never Python's ``b'...'``)."""
-    return event_text(value)
-
-
 def _row_digest(row: Sequence[Any]) -> str:
     """sha256 of an event's (id, session ulid, seq, text)."""
     event_id, ulid, seq, text = row
     ulid = None if ulid is None else str(ulid)
-    key = json.dumps([int(event_id), ulid, None if seq is None else int(seq), _text(text)])
+    key = json.dumps([int(event_id), ulid, None if seq is None else int(seq), event_text(text)])
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _identity(path: Path) -> str:
-    """``st_dev:st_ino`` of ``path`` by ``os.stat`` (never open(): see the module doc), or
-    an empty string when there is no file."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return ""
-    return f"{info.st_dev}:{info.st_ino}"
 
 
 def _probe(source: Store, last_id: int) -> tuple[int, str]:
@@ -168,171 +138,34 @@ def _probe(source: Store, last_id: int) -> tuple[int, str]:
 def _rows_from(source: Store, event_id: int, limit: int) -> list[tuple[int, str, str]]:
     """(id, digest, text) of the events from ``event_id`` on, in id order, one snapshot."""
     rows = source._rows(_ROWS_FROM, (event_id, limit))
-    return [(int(row[0]), _row_digest(row), _text(row[3])) for row in rows]
+    return [(int(row[0]), _row_digest(row), event_text(row[3])) for row in rows]
 
 
 def _texts(source: Store, ids: Sequence[int]) -> dict[int, str]:
     rows = source._rows(_TEXTS_IN, (json.dumps(list(ids)),))
-    return {int(row[0]): _text(row[1]) for row in rows}
+    return {int(row[0]): event_text(row[1]) for row in rows}
 
 
-@dataclass(frozen=True)
-class _Indexed:
-    """What the index says it holds (its ``meta`` table)."""
-
-    generation: int
-    last_id: int = 0
-    last_row: str = ""
-    count: int = 0
-    identity: str = ""
-
-    @classmethod
-    def of(cls, meta: dict[str, str]) -> _Indexed:
-        return cls(
-            generation=int(meta.get("generation", "0")),
-            last_id=int(meta.get("last_id", "0")),
-            last_row=meta.get("last_row", ""),
-            count=int(meta.get("count", "0")),
-            identity=meta.get("identity", ""),
-        )
-
-
-class _Moved(Exception):
-    """The index changed under a transaction that expected another state."""
-
-
-class SearchIndex:
-    """The index of one session database. Thread-safe; ``update`` may run in a worker while
-    ``search`` answers from what is indexed so far."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, source: Path) -> None:
-        self._conn = conn
-        self._lock = threading.Lock()
-        self.path = path
-        self.source = source
-        self.starts_over = 0
-        """Mismatches seen by this handle (each made the index start over)."""
-
-    @classmethod
-    def open(cls, path: str | Path, source: str | Path) -> SearchIndex:
-        """Open (or create) the index at ``path`` for the database at ``source``. The source
-        is only named here (its path resolved), never opened, created or touched."""
-        index_path = Path(path).expanduser()
-        source_path = Path(source).expanduser().resolve()
-        conn: sqlite3.Connection | None = None
-        try:
-            index_path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(index_path), isolation_level=None, check_same_thread=False)
-            use_wal(conn)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(_CREATE_META)
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("source", str(source_path)) != str(source_path):
-                conn.execute("ROLLBACK")
-                raise StoreIOError(f"{index_path} indexes {meta['source']}, not {source_path}")
-            if meta.get("schema") != SCHEMA_VERSION:
-                # An index of another layout (or none yet): start from nothing.
-                conn.execute("DROP TABLE IF EXISTS event_text")
-                conn.execute("DELETE FROM meta")
-                conn.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("schema", SCHEMA_VERSION), ("source", str(source_path))],
-                )
-            conn.execute(_CREATE_TEXT)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0')")
-            conn.execute("COMMIT")
-        except OSError as exc:
-            if conn is not None:
-                conn.close()
-            raise StoreIOError(f"cannot create {index_path}: {exc.strerror or exc}") from None
-        except sqlite3.Error as exc:
-            if conn is not None:
-                conn.close()
-            raise from_sqlite(exc, index_path, "cannot open the search index") from None
-        except StoreIOError:
-            if conn is not None:
-                conn.close()
-            raise
-        return cls(conn, index_path, source_path)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @property
-    def indexed_up_to(self) -> int:
-        """The highest event id indexed (0 once the index found it no longer describes the
-        database, until ``update`` indexed again)."""
-        return self._state().last_id
-
-    # ---- the index's own state -----------------------------------------------------------
-
-    def _state(self) -> _Indexed:
-        try:
-            with self._lock:
-                meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.Error as exc:
-            raise from_sqlite(exc, self.path, "cannot read the search index") from None
-        return _Indexed.of(meta)
-
-    def _change(
-        self, expected: _Indexed, body: Callable[[sqlite3.Connection], None], doing: str
-    ) -> None:
-        """Run ``body`` in a write transaction if the index is still at ``expected`` (its
-        generation and last_id); raise ``_Moved`` otherwise (another update got there)."""
-        try:
-            with self._lock:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    now = _Indexed.of(
-                        dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
-                    )
-                    if (now.generation, now.last_id) != (expected.generation, expected.last_id):
-                        raise _Moved
-                    body(self._conn)
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as exc:
-            raise from_sqlite(exc, self.path, doing) from None
-
-    def _set(self, conn: sqlite3.Connection, values: dict[str, object]) -> None:
-        conn.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [(key, str(value)) for key, value in values.items()],
-        )
-
-    def _forget(self, state: _Indexed) -> _Indexed:
-        """The index no longer describes the database: nothing counts as indexed (a search
-        scans everything) until ``update`` empties it and indexes again. Raises ``_Moved``
-        when the index is no longer at ``state``."""
-
-        def body(conn: sqlite3.Connection) -> None:
-            conn.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in _FINGERPRINT_KEYS])
-            self._set(conn, {"generation": state.generation + 1})
-
-        self._change(state, body, "cannot update the search index")
-        self.starts_over += 1
-        return _Indexed(generation=state.generation + 1)
+class SearchIndex(SearchIndexFile):
+    """The index of one session database, kept in step with it and searched. Thread-safe;
+    ``update`` may run in a worker while ``search`` answers from what is indexed so far."""
 
     # ---- the check -----------------------------------------------------------------------
 
-    def _checked(self, source: Store) -> _Indexed:
+    def _checked(self, source: Store) -> IndexedState:
         """The index's state once checked against ``source`` (see the module doc): as it was
         (its count lowered after deletions, a new identity recorded) or forgotten."""
         for _attempt in range(_RESTARTS):
             try:
                 return self._check_once(source, self._state())
-            except _Moved:
+            except IndexMoved:
                 continue  # an update moved the index meanwhile: check what it holds now
-        return _Indexed(generation=-1)  # a moving target: trust nothing this time (a scan)
+        return IndexedState(generation=-1)  # a moving target: trust nothing this time (a scan)
 
-    def _check_once(self, source: Store, state: _Indexed) -> _Indexed:
+    def _check_once(self, source: Store, state: IndexedState) -> IndexedState:
         if state.last_id == 0:
             return state
-        identity = _identity(self.source)
+        identity = identity_text(self.source)
         count, digest = _probe(source, state.last_id)
         if (
             digest != state.last_row
@@ -346,27 +179,14 @@ class SearchIndex:
         if identity and identity != state.identity:
             changes["identity"] = identity  # same content under another inode (a copy)
         if changes:
-            self._change(state, lambda conn: self._set(conn, changes), "cannot update the index")
+            self._record(state, changes)
             state = replace(state, count=count)
         return state
 
-    def _samples_match(self, source: Store, state: _Indexed) -> bool:
+    def _samples_match(self, source: Store, state: IndexedState) -> bool:
         """Up to ``_SAMPLES`` indexed rows spread over 1..last_id have the text the database
         has under their ids (ids the database no longer has are deletions: harmless)."""
-        step = max(1, state.last_id // _SAMPLES)
-        indexed: dict[int, str] = {}
-        try:
-            with self._lock:
-                for start in range(1, state.last_id + 1, step):
-                    row = self._conn.execute(
-                        "SELECT rowid, text FROM event_text WHERE rowid >= ? AND rowid <= ?"
-                        " ORDER BY rowid LIMIT 1",
-                        (start, state.last_id),
-                    ).fetchone()
-                    if row is not None:
-                        indexed[int(row[0])] = _text(row[1])
-        except sqlite3.Error as exc:
-            raise from_sqlite(exc, self.path, "cannot read the search index") from None
+        indexed = self._spread(state.last_id, max(1, state.last_id // _SAMPLES))
         if not indexed:
             return True
         found = _texts(source, sorted(indexed))
@@ -391,7 +211,7 @@ class SearchIndex:
                         first = rows[0] if rows else None
                         if first is None or first[:2] != (state.last_id, state.last_row):
                             self._forget(state)
-                            raise _Moved
+                            raise IndexMoved
                         rows = rows[1:]
                     if not rows:
                         break
@@ -399,37 +219,10 @@ class SearchIndex:
                     added += len(rows)
                     if progress is not None:
                         progress(state.last_id, newest)
-            except _Moved:
+            except IndexMoved:
                 continue  # the source or the index changed under this update: check again
             return added
         return added
-
-    def _empty(self, state: _Indexed) -> _Indexed:
-        """Start from nothing: an empty full-text table, this file's identity, a new
-        generation (dropping the table is much faster than deleting its rows)."""
-        identity = _identity(self.source)
-
-        def body(conn: sqlite3.Connection) -> None:
-            conn.execute("DROP TABLE IF EXISTS event_text")
-            conn.execute(_CREATE_TEXT)
-            self._set(conn, {"generation": state.generation + 1, "identity": identity})
-
-        self._change(state, body, "cannot empty the search index")
-        return _Indexed(generation=state.generation + 1, identity=identity)
-
-    def _append(self, state: _Indexed, rows: list[tuple[int, str, str]]) -> _Indexed:
-        last_id, last_row, _ = rows[-1]
-        after = replace(state, last_id=last_id, last_row=last_row, count=state.count + len(rows))
-
-        def body(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "INSERT OR REPLACE INTO event_text (rowid, text) VALUES (?, ?)",
-                [(event_id, text) for event_id, _digest, text in rows],
-            )
-            self._set(conn, {"last_id": last_id, "last_row": last_row, "count": after.count})
-
-        self._change(state, body, "cannot update the search index")
-        return after
 
     # ---- searching -----------------------------------------------------------------------
 
@@ -448,16 +241,7 @@ class SearchIndex:
         wanted = needle.casefold()
         before = done + 1  # what the scan above did not cover, even if indexed since
         while len(hits) < limit:
-            try:
-                with self._lock:
-                    rows = self._conn.execute(
-                        "SELECT rowid FROM event_text WHERE event_text MATCH ? AND rowid < ?"
-                        " ORDER BY rowid DESC LIMIT ?",
-                        (_phrase(needle), before, limit),
-                    ).fetchall()
-            except sqlite3.Error as exc:
-                raise from_sqlite(exc, self.path, "cannot search the index") from None
-            ids = [int(row[0]) for row in rows]
+            ids = self._matches(needle, before, limit)
             if not ids:
                 break
             before = ids[-1]
@@ -471,9 +255,3 @@ class SearchIndex:
             # The index started over while this search read it: what it read may be partial.
             return source.search_events(needle, limit=limit)
         return hits[:limit]
-
-
-def index_path_for(cache_dir: Path, source: Path) -> Path:
-    """Where the index of ``source`` lives under ``cache_dir``."""
-    digest = hashlib.sha256(str(source.expanduser().resolve()).encode()).hexdigest()[:16]
-    return cache_dir / f"search-{digest}.db"

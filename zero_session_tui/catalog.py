@@ -18,7 +18,8 @@ from pathlib import Path
 
 from store import SearchHit, SessionError, SessionRow, SessionSummary, Store
 from store.connection import file_identity
-from store.search_index import SearchIndex, index_path_for
+from store.search_index import SearchIndex
+from store.search_index_file import index_path_for
 from store.summary_cache import PROMPT_CHARS, PROMPT_WINDOW, SummaryCache
 
 from . import locations

@@ -10,7 +10,8 @@ import pytest
 from _store_support import insert_events, insert_session, make_rust_db
 
 from store import EventKind, Store, StoreIOError
-from store.search_index import MIN_NEEDLE, SCHEMA_VERSION, SearchIndex, index_path_for
+from store.search_index import MIN_NEEDLE, SearchIndex
+from store.search_index_file import SCHEMA_VERSION, index_path_for
 
 TEXTS = [
     "> /status",

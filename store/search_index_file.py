@@ -1,0 +1,271 @@
+"""The search index's own file: its layout, the state it records in its ``meta`` table, and
+the guarded write transactions that change it (a cache file of the browser's, never the
+client's database).
+
+The file holds an FTS5 table ``event_text`` (the trigram tokenizer; ``rowid`` is the event id)
+and a ``meta`` table of ``key -> value`` text: ``schema`` (the layout, ``SCHEMA_VERSION``),
+``source`` (the resolved path of the database it indexes), ``generation``, and the
+fingerprint of what it indexed (``last_id``, ``last_row``, ``count``, ``identity``; what each
+means and how it is checked against the source: ``search_index.py``).
+
+Every change goes through ``SearchIndexFile._change``: a write transaction that first re-reads
+the ``meta`` table and gives up (``IndexMoved``) when another handle (a worker, another
+process) changed the generation or ``last_id`` meanwhile, so two updates never interleave
+rows of different generations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final, Self
+
+from .connection import file_identity, use_wal
+from .errors import StoreIOError, from_sqlite
+from .rows import event_text
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "IndexMoved",
+    "IndexedState",
+    "SearchIndexFile",
+    "identity_text",
+    "index_path_for",
+]
+
+SCHEMA_VERSION: Final = "2"
+"""The index file's own layout; an index of another version is emptied and rebuilt."""
+
+_CREATE_META: Final = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_CREATE_TEXT: Final = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS event_text USING fts5(text, tokenize = 'trigram')"
+)
+_FINGERPRINT_KEYS: Final = ("last_id", "last_row", "count", "identity")
+
+
+def identity_text(path: Path) -> str:
+    """``st_dev:st_ino`` of ``path`` (a ``stat`` only, never open(): closing such a descriptor
+    would release every POSIX lock this process's SQLite connections hold, RELIABILITY.md),
+    or an empty string when there is no file."""
+    identity = file_identity(path)
+    return "" if identity is None else f"{identity[0]}:{identity[1]}"
+
+
+def index_path_for(cache_dir: Path, source: Path) -> Path:
+    """Where the index of ``source`` lives under ``cache_dir``."""
+    digest = hashlib.sha256(str(source.expanduser().resolve()).encode()).hexdigest()[:16]
+    return cache_dir / f"search-{digest}.db"
+
+
+@dataclass(frozen=True)
+class IndexedState:
+    """What the index says it holds (its ``meta`` table)."""
+
+    generation: int
+    last_id: int = 0
+    last_row: str = ""
+    count: int = 0
+    identity: str = ""
+
+    @classmethod
+    def of(cls, meta: dict[str, str]) -> IndexedState:
+        return cls(
+            generation=int(meta.get("generation", "0")),
+            last_id=int(meta.get("last_id", "0")),
+            last_row=meta.get("last_row", ""),
+            count=int(meta.get("count", "0")),
+            identity=meta.get("identity", ""),
+        )
+
+
+class IndexMoved(Exception):
+    """The index changed under a transaction that expected another state."""
+
+
+class SearchIndexFile:
+    """One open index file. Thread-safe: every use of the connection holds ``_lock``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, source: Path) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+        self.path = path
+        self.source = source
+        self.starts_over = 0
+        """Mismatches seen by this handle (each made the index start over)."""
+
+    @classmethod
+    def open(cls, path: str | Path, source: str | Path) -> Self:
+        """Open (or create) the index at ``path`` for the database at ``source``. The source
+        is only named here (its path resolved), never opened, created or touched."""
+        index_path = Path(path).expanduser()
+        source_path = Path(source).expanduser().resolve()
+        conn: sqlite3.Connection | None = None
+        try:
+            index_path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(index_path), isolation_level=None, check_same_thread=False)
+            use_wal(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(_CREATE_META)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("source", str(source_path)) != str(source_path):
+                conn.execute("ROLLBACK")
+                raise StoreIOError(f"{index_path} indexes {meta['source']}, not {source_path}")
+            if meta.get("schema") != SCHEMA_VERSION:
+                # An index of another layout (or none yet): start from nothing.
+                conn.execute("DROP TABLE IF EXISTS event_text")
+                conn.execute("DELETE FROM meta")
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("schema", SCHEMA_VERSION), ("source", str(source_path))],
+                )
+            conn.execute(_CREATE_TEXT)
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0')")
+            conn.execute("COMMIT")
+        except OSError as exc:
+            if conn is not None:
+                conn.close()
+            raise StoreIOError(f"cannot create {index_path}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise from_sqlite(exc, index_path, "cannot open the search index") from None
+        except StoreIOError:
+            if conn is not None:
+                conn.close()
+            raise
+        return cls(conn, index_path, source_path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def indexed_up_to(self) -> int:
+        """The highest event id indexed (0 once the index found it no longer describes the
+        database, until ``update`` indexed again)."""
+        return self._state().last_id
+
+    # ---- the recorded state --------------------------------------------------------------
+
+    def _state(self) -> IndexedState:
+        try:
+            with self._lock:
+                meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, self.path, "cannot read the search index") from None
+        return IndexedState.of(meta)
+
+    def _change(
+        self, expected: IndexedState, body: Callable[[sqlite3.Connection], None], doing: str
+    ) -> None:
+        """Run ``body`` in a write transaction if the index is still at ``expected`` (its
+        generation and last_id); raise ``IndexMoved`` otherwise (another update got there)."""
+        try:
+            with self._lock:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    now = IndexedState.of(
+                        dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+                    )
+                    if (now.generation, now.last_id) != (expected.generation, expected.last_id):
+                        raise IndexMoved
+                    body(self._conn)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, self.path, doing) from None
+
+    def _set(self, conn: sqlite3.Connection, values: dict[str, object]) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [(key, str(value)) for key, value in values.items()],
+        )
+
+    def _record(self, state: IndexedState, changes: dict[str, object]) -> None:
+        """Record ``changes`` to the fingerprint (a lower count, a new identity) of an index
+        still at ``state``."""
+        self._change(state, lambda conn: self._set(conn, changes), "cannot update the index")
+
+    def _forget(self, state: IndexedState) -> IndexedState:
+        """The index no longer describes the database: nothing counts as indexed (a search
+        scans everything) until ``update`` empties it and indexes again. Raises
+        ``IndexMoved`` when the index is no longer at ``state``."""
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in _FINGERPRINT_KEYS])
+            self._set(conn, {"generation": state.generation + 1})
+
+        self._change(state, body, "cannot update the search index")
+        self.starts_over += 1
+        return IndexedState(generation=state.generation + 1)
+
+    # ---- the full-text rows --------------------------------------------------------------
+
+    def _empty(self, state: IndexedState) -> IndexedState:
+        """Start from nothing: an empty full-text table, this file's identity, a new
+        generation (dropping the table is much faster than deleting its rows)."""
+        identity = identity_text(self.source)
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("DROP TABLE IF EXISTS event_text")
+            conn.execute(_CREATE_TEXT)
+            self._set(conn, {"generation": state.generation + 1, "identity": identity})
+
+        self._change(state, body, "cannot empty the search index")
+        return IndexedState(generation=state.generation + 1, identity=identity)
+
+    def _append(self, state: IndexedState, rows: list[tuple[int, str, str]]) -> IndexedState:
+        """Add the events ``rows`` (id, digest, text; in id order, after ``state.last_id``)
+        and record the last of them as the event the index ends with."""
+        last_id, last_row, _ = rows[-1]
+        after = replace(state, last_id=last_id, last_row=last_row, count=state.count + len(rows))
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT OR REPLACE INTO event_text (rowid, text) VALUES (?, ?)",
+                [(event_id, text) for event_id, _digest, text in rows],
+            )
+            self._set(conn, {"last_id": last_id, "last_row": last_row, "count": after.count})
+
+        self._change(state, body, "cannot update the search index")
+        return after
+
+    def _spread(self, last_id: int, step: int) -> dict[int, str]:
+        """The first indexed row at or after each of 1, 1 + step, ... (up to ``last_id``):
+        its id -> its text."""
+        indexed: dict[int, str] = {}
+        try:
+            with self._lock:
+                for start in range(1, last_id + 1, step):
+                    row = self._conn.execute(
+                        "SELECT rowid, text FROM event_text WHERE rowid >= ? AND rowid <= ?"
+                        " ORDER BY rowid LIMIT 1",
+                        (start, last_id),
+                    ).fetchone()
+                    if row is not None:
+                        indexed[int(row[0])] = event_text(row[1])
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, self.path, "cannot read the search index") from None
+        return indexed
+
+    def _matches(self, needle: str, before: int, limit: int) -> list[int]:
+        """Ids of up to ``limit`` indexed rows below ``before`` whose text contains
+        ``needle`` (at least three characters), highest first."""
+        phrase = '"' + needle.replace('"', '""') + '"'
+        try:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT rowid FROM event_text WHERE event_text MATCH ? AND rowid < ?"
+                    " ORDER BY rowid DESC LIMIT ?",
+                    (phrase, before, limit),
+                ).fetchall()
+        except sqlite3.Error as exc:
+            raise from_sqlite(exc, self.path, "cannot search the index") from None
+        return [int(row[0]) for row in rows]
