@@ -9,7 +9,8 @@ temporary directory. It prints, in milliseconds over ``--runs`` rounds (first, m
 - ``open``: the app (headless, 120x36, the parent shown) from the ``f`` key until the fork
   screen is mounted and refreshed (the worker, the screen, the tree's 201 lines painted).
 
-The goal of issue 10 is ``open`` under 500 ms. The whole run takes a few seconds.
+The goal of issue 10 is ``open`` under 500 ms. The whole run takes a few seconds. ``--forks 1``
+gives the floor: the same dialog with a tree of two lines.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from store import Store, format_rfc3339
 from store.schema import TABLES_SQL
 from zero_session_tui.catalog import Catalog, SessionKey
 from zero_session_tui.cli import parse_args
-from zero_session_tui.fork_tree import build_fork_tree
+from zero_session_tui.fork_tree import MAX_CHILDREN, build_fork_tree
 
 START = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
 PARENT = "01KB0000000000000000PARENT"
@@ -100,7 +101,7 @@ def time_build(path: Path, runs: int) -> tuple[list[float], int, int]:
     return times, len(statements), counted
 
 
-async def _open_once(path: Path) -> float:
+async def _open_once(path: Path, lines: int) -> float:
     from textual.widgets import Tree
 
     from zero_session_tui.__main__ import make_app
@@ -128,7 +129,7 @@ async def _open_once(path: Path) -> float:
             app.screen.call_after_refresh(painted.set)  # once the screen has been refreshed
             await painted.wait()
             elapsed = (time.perf_counter() - started) * 1000
-            if app.screen.query_one(Tree).last_line < 200:
+            if app.screen.query_one(Tree).last_line + 1 < lines:
                 raise RuntimeError("the tree does not hold the forks")
             return elapsed
     finally:
@@ -155,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
               f" (written in {made:.0f} ms)")  # fmt: skip
         times, statements, counted = time_build(path, options.runs)
         print(_line("build", times, f"  ({statements} statements, {counted:,} forks counted)"))
-        opened = [asyncio.run(_open_once(path)) for _ in range(options.runs)]
+        lines = 1 + min(options.forks, MAX_CHILDREN) + (options.forks > MAX_CHILDREN)
+        opened = [asyncio.run(_open_once(path, lines)) for _ in range(options.runs)]
         print(_line("open", opened, "  (f until the tree is on screen; goal < 500 ms)"))
     return 0
 
