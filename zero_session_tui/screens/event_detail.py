@@ -197,7 +197,9 @@ class EventDetailScreen(ModalScreen[None]):
                 break
         prepared = None
         if found + len(needle) > self.shown:  # beyond what is shown: read up to it here
-            end = chunk_end(text, found + len(needle))
+            end = self.shown
+            while end < found + len(needle):  # through the chunk m would show it in
+                end = chunk_end(text, end)
             prepared = (*chunk_lines(text, self.shown, end), self.shown, end)
         line = text.count("\n", 0, found)
         self.app.call_from_thread(
