@@ -8,7 +8,7 @@ each only while the columns are still too wide (the first prompt keeps at least
 
 1. text columns are cut (with "…") to ``CUT``: ``engine`` 12 cells, ``cli`` 10, ``db`` 16;
 2. ``last event`` (headed ``last``) shows the time alone when it is on the day the session
-   started;
+   started, no year when in the start's year;
 3. ``fork of`` (headed ``fork``) shows the parent's last six characters (``⑂ abcdef``);
 4. ``started`` drops the year when it is this year (``11-25 08:00``);
 5. then columns are dropped: ``engine``, ``fork of``, ``last event``, ``cli``, ``duration``.
@@ -167,9 +167,12 @@ def _short_last(last: datetime | None, started: datetime | None, tz: tzinfo | No
     if last is None:
         return ""
     full = local_time(last, tz)
-    if started is not None and len(full) == 16 and full[:10] == local_time(started, tz)[:10]:
+    begun = local_time(started, tz) if started is not None else ""
+    if len(full) != 16 or len(begun) != 16:
+        return full
+    if full[:10] == begun[:10]:
         return full[11:]  # the time alone: the day is the start's
-    return full
+    return full[5:] if full[:4] == begun[:4] else full  # the start's year: no year
 
 
 class Widths:
