@@ -121,7 +121,7 @@ def test_long_text_event_expanded(snap_compare, app_factory, fixture_db):
     async def run_before(pilot) -> None:
         await _opened(pilot, LONG)
         await pilot.press("enter")
-        await _laid_out(pilot, EventDetailScreen, "#detail")
+        await _laid_out(pilot, EventDetailScreen, "#detail-body")
 
     app = app_factory(fixture_db, args=["--session", f"{LONG}#{LONG_TEXT_SEQ}"])
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -134,7 +134,7 @@ def test_long_text_event_cut_marker(snap_compare, app_factory, fixture_db):
     async def run_before(pilot) -> None:
         await _opened(pilot, LONG)
         await pilot.press("enter")
-        detail = await _laid_out(pilot, EventDetailScreen, "#detail")
+        detail = await _laid_out(pilot, EventDetailScreen, "#detail-body")
         await pilot.press("end")
         await wait_until(pilot, lambda: detail.scroll_y == detail.max_scroll_y, "the end")
         await settle(pilot)

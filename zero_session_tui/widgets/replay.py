@@ -73,7 +73,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         Binding("5", "toggle_kind('alert')", "Alerts on/off", show=False),
         Binding("6", "toggle_kind('mode_change')", "Mode changes on/off", show=False),
         Binding("t", "toggle_time", "Time abs/rel", show=False),
-        Binding("c", "request('copy_text')", "Copy text", show=False),
+        Binding("c", "request('copy_text')", "Copy text (up to 1 MiB)", show=False),
         Binding("y", "request('copy_link')", "Copy ulid#seq", show=False),
         Binding("escape", "back", "Stop replay / sessions", show=False),
     ]
