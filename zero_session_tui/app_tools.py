@@ -10,7 +10,8 @@ from textual import work
 from store import SessionError, format_rfc3339, milestones
 
 from . import locations
-from .app_base import AppBase
+from .app_copy import CopyMixin
+from .app_find import FindMixin
 from .catalog import SessionKey
 from .sanitize import inert
 from .widgets.replay import ReplayView
@@ -26,11 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["ToolsMixin"]
 
 ALL_KINDS = frozenset({"prompt", "command", "system", "warn", "alert", "mode_change"})
-FIND_COUNT_LIMIT = 10_000  # matches counted for "3 of 17": one bounded walk per find
-CLIPBOARD_CAP = 1024 * 1024  # bytes of UTF-8 that c puts on the clipboard (1 MiB)
 
 
-class ToolsMixin(AppBase):
+class ToolsMixin(FindMixin, CopyMixin):
     # ---- requests from the replay pane -----------------------------------------------------
 
     def on_replay_view_request(self, message: ReplayView.Request) -> None:
@@ -55,138 +54,6 @@ class ToolsMixin(AppBase):
                 self.notify(f"No event at or after seq {answer.strip()} here.", markup=False)
 
         self.push_screen(PromptScreen("Jump to seq", placeholder="e.g. 1200"), jump)
-
-    def _ask_find(self) -> None:
-        from .screens.prompt import PromptScreen
-
-        def find(answer: str | None) -> None:
-            self.replay.highlight = answer or None
-            self.replay.refresh()
-            if answer:
-                self._find(answer, forward=True)
-
-        self.push_screen(
-            PromptScreen("Find in this session", value=self.replay.highlight or ""), find
-        )
-
-    def on_replay_view_find(self, message: ReplayView.Find) -> None:
-        self._find(message.needle, forward=message.forward)
-
-    def _find(self, needle: str, *, forward: bool) -> None:
-        timeline = self.replay.timeline
-        seq = self.replay.cursor_event_seq()
-        if timeline is not None and seq is not None:
-            self._find_worker(timeline.key, needle, seq, forward, timeline.kinds)
-
-    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
-    def _find_worker(
-        self,
-        key: SessionKey,
-        needle: str,
-        seq: int,
-        forward: bool,
-        kinds: frozenset[str] | None = None,
-    ) -> None:
-        try:
-            # Only the kinds shown: a match in a hidden event would move the cursor to the
-            # next shown event, which does not contain the needle.
-            store = self.catalog.store(key.partition)
-            found = store.find_event(key.session_id, needle, seq, forward=forward, kinds=kinds)
-            wrapped = found is None
-            if found is None:  # past the last (first) match: from the other end
-                start = -(2**64) if forward else 2**64  # beyond every 64-bit seq
-                found = store.find_event(
-                    key.session_id, needle, start, forward=forward, kinds=kinds
-                )
-            counts = None
-            if found is not None:
-                counts = store.count_matches(
-                    key.session_id, needle, found.seq, kinds=kinds, limit=FIND_COUNT_LIMIT
-                )
-        except Exception as error:
-            self.call_from_thread(self.report, "Cannot search", error)
-            return
-        found_seq = found.seq if found is not None else None
-        self.call_from_thread(
-            self._found_event, key, needle, seq, found_seq, wrapped, forward, counts
-        )
-
-    def _found_event(
-        self,
-        key: SessionKey,
-        needle: str,
-        from_seq: int,
-        seq: int | None,
-        wrapped: bool,
-        forward: bool,
-        counts: tuple[int, int] | None,
-    ) -> None:
-        if not self.ui_alive or key != self.shown_key:
-            return
-        shown = "shown " if self.kinds is not None else ""
-        if seq is None or counts is None:
-            self.notify(f"Not found: no {shown}event contains {needle!r}.", markup=False)
-            return
-        if not self.replay.jump_to_seq(seq):
-            self.notify(f"The event at seq {seq} is no longer shown.", markup=False)
-            return
-        index, total = counts
-        more = "+" if total >= FIND_COUNT_LIMIT else ""
-        where = f"{index:,} of {total:,}{more}" if index else f"past the first {total:,}"
-        self.replay.show_find_note(seq, f"{needle!r} {where}")
-        if wrapped and seq == from_seq:
-            self.notify(
-                f"No more events containing {needle!r}: this is the only one ({where}).",
-                markup=False,
-            )
-        elif wrapped:
-            end = "start" if forward else "end"
-            self.notify(f"Wrapped to the {end}: {needle!r} {where}.", markup=False)
-
-    def _copy_text(self) -> None:
-        timeline = self.replay.timeline
-        event = timeline.cached(self.replay.cursor) if timeline else None
-        if event is not None:
-            self._copy_worker(event.seq, event.text)
-
-    # A description of its own: by default Textual describes a worker by the repr of its
-    # arguments, which for a 52 MB text took 0.6 s of the UI thread.
-    @work(thread=True, exclusive=True, group="copy", exit_on_error=False, description="copy")
-    def _copy_worker(self, seq: int, text: str) -> None:
-        copied, changed, cut = self._clipboard_text(text)
-        self.call_from_thread(self._copied, seq, copied, len(text), changed, cut)
-
-    @staticmethod
-    def _clipboard_text(text: str) -> tuple[str, bool, bool]:
-        """What ``c`` copies, whether anything in it is shown as a symbol, and whether it
-        was cut. Inert, like the screen (a pasted escape sequence or bidi override would act
-        in whatever receives the paste), tabs and newlines kept; at most CLIPBOARD_CAP bytes
-        of UTF-8 (OSC 52 sends it as base64 through the terminal). Costs the cap, not the
-        event: only the head of a long text is read."""
-        head = text[:CLIPBOARD_CAP]
-        copied = "	".join(inert(part) for part in head.split("	"))
-        data = copied.encode("utf-8", "surrogatepass")
-        cut = len(text) > len(head) or len(data) > CLIPBOARD_CAP
-        if len(data) > CLIPBOARD_CAP:
-            copied = data[:CLIPBOARD_CAP].decode("utf-8", "ignore")
-        return copied, copied != head[: len(copied)], cut
-
-    def _copied(self, seq: int, text: str, total: int, changed: bool, cut: bool) -> None:
-        if not self.ui_alive:
-            return
-        self.copy_to_clipboard(text)
-        note = ", control characters as symbols" if changed else ""
-        if cut:
-            note += f"; only the first 1 MiB of its {total:,} characters: the clipboard cap"
-        self.notify(f"Copied the text of seq {seq} ({len(text):,} characters{note}).", markup=False)
-
-    def _copy_link(self) -> None:
-        timeline = self.replay.timeline
-        seq = self.replay.cursor_event_seq()
-        if timeline is not None and seq is not None:
-            link = f"{timeline.session.ulid}#{seq}"
-            self.copy_to_clipboard(link)
-            self.notify(f"Copied {link}", markup=False)
 
     # ---- kind filters ----------------------------------------------------------------------
 

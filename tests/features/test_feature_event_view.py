@@ -244,6 +244,24 @@ async def test_find_says_which_match_of_how_many_and_wraps_with_a_notice(app_fac
         assert "threshold" not in str(replay.border_subtitle)
 
 
+async def test_n_pressed_while_a_find_runs_counts_from_where_that_one_lands(
+    app_factory, fixture_db
+):
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        replay = app.replay
+        await pilot.press("home")
+        await _answer(pilot, "threshold")  # seqs 6, 9 and 12
+        assert replay.cursor_event_seq() == 6
+        replay.action_find_next(1)  # two presses, the second before the first has landed
+        replay.action_find_next(1)
+        await wait_until(pilot, lambda: replay.cursor_event_seq() == 12, "both presses")
+        await settle(pilot)
+        assert replay.cursor_event_seq() == 12
+        assert str(replay.border_subtitle).endswith("\u00b7 'threshold' 3 of 3")
+
+
 async def test_not_found_and_no_more_are_different_messages(app_factory, fixture_db):
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
     async with app.run_test(size=SIZE) as pilot:
