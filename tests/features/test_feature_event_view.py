@@ -139,6 +139,13 @@ async def test_find_in_the_event_view_counts_wraps_and_shows_the_match(app_facto
         await _answer(pilot, "brown fox")
         await wait_until(pilot, lambda: screen.body.current_line == 0, "the first match")
         assert str(screen.query_one("#detail").border_subtitle) == "'brown fox' 1 of 2,000"
+        screen.action_find_next(1)  # two presses, the second before the first has landed
+        screen.action_find_next(1)
+        await wait_until(pilot, lambda: screen.body.current_line == 2, "both presses")
+        assert str(screen.query_one("#detail").border_subtitle) == "'brown fox' 3 of 2,000"
+        screen.action_find_next(-1)
+        screen.action_find_next(-1)
+        await wait_until(pilot, lambda: screen.body.current_line == 0, "back to the first")
         await pilot.press("N")  # before the first: round to the last, all the text shown
         await wait_for_notice(pilot, "Wrapped around: 'brown fox' 2,000 of 2,000.")
         assert screen.body.current_line == 1999

@@ -81,6 +81,8 @@ class EventDetailScreen(ModalScreen[None]):
         self.needle: str | None = None
         self.match: int | None = None
         """Where in the text (a character offset) the current match is."""
+        self._finding = False
+        self._queued: list[int] = []  # n / N pressed while a find runs: done after it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail"):
@@ -100,14 +102,14 @@ class EventDetailScreen(ModalScreen[None]):
         self.event = event
         self.shown = 0
         self.match = None
+        self._queued.clear()
         offset = clock_offset(event.at, self.origin)
-        header = Text.assemble(
+        self._header = Text.assemble(
             (f"{inert(self.ulid)}#{event.seq}", "bold"),
             f"  {local_time(event.at, self.tz, seconds=True)}  ({offset})  ",
             (inert(event.kind_label), "bold"),
             f"  {len(event.text):,} characters",
         )
-        self.query_one("#detail-header", Static).update(header)
         self.body.clear()
         self.body.set_needle(self.needle)
         self._append_through(chunk_end(event.text, 0))
@@ -124,7 +126,13 @@ class EventDetailScreen(ModalScreen[None]):
         self.body.append(lines, open_end=open_end)
         self.shown = end
         rest = len(self.event.text) - end
-        self.body.set_note(f"\u2026 {rest:,} more characters (m shows more)" if rest else "")
+        more = f"\u2026 {rest:,} more characters (m shows more)" if rest else ""
+        self.body.set_note(more)
+        # Said in the header too: the note after the text is off screen for a long text.
+        header = self._header.copy()
+        if rest:
+            header.append(f"  \u00b7 {end:,} shown, {rest:,} more characters (m)", style="dim")
+        self.query_one("#detail-header", Static).update(header)
 
     # ---- keys ------------------------------------------------------------------------------
 
@@ -162,7 +170,9 @@ class EventDetailScreen(ModalScreen[None]):
             self.needle = answer or None
             self.match = None
             self.body.set_needle(self.needle)
+            self._queued.clear()
             if self.needle:
+                self._finding = True
                 self._find(self.needle, 0, forward=True, first=True)
 
         self.app.push_screen(PromptScreen("Find in this event", value=self.needle or ""), find)
@@ -171,10 +181,14 @@ class EventDetailScreen(ModalScreen[None]):
         if not self.needle:
             self.notify("Nothing to find yet: / asks what.", markup=False)
             return
+        if self._finding:  # from where the running find lands, not from the same place
+            self._queued.append(direction)
+            return
         if self.match is None:
             start = 0 if direction > 0 else len(self.event.text)
         else:
             start = self.match + 1 if direction > 0 else self.match
+        self._finding = True
         self._find(self.needle, start, forward=direction > 0, first=False)
 
     @work(thread=True, exclusive=True, group="event-find", exit_on_error=False)
@@ -216,8 +230,23 @@ class EventDetailScreen(ModalScreen[None]):
         total: int,
         place: tuple[int, tuple[list[str], bool, int, int] | None] | None,
     ) -> None:
+        self._finding = False
         if event is not self.event or needle != self.needle or not self.is_attached:
+            self._queued.clear()
             return
+        self._say_found(needle, found, wrapped, index, total, place)
+        if self._queued:
+            self.action_find_next(self._queued.pop(0))
+
+    def _say_found(
+        self,
+        needle: str,
+        found: int | None,
+        wrapped: bool,
+        index: int,
+        total: int,
+        place: tuple[int, tuple[list[str], bool, int, int] | None] | None,
+    ) -> None:
         if found is None or place is None:
             self.notify(f"Not found: this event does not contain {needle!r}.", markup=False)
             return
