@@ -131,7 +131,7 @@ class EventDetailScreen(ModalScreen[None]):
         # Said in the header too: the note after the text is off screen for a long text.
         header = self._header.copy()
         if rest:
-            header.append(f"  \u00b7 {end:,} shown, {rest:,} more characters (m)", style="dim")
+            header.append(f"\n\u2026 {rest:,} more characters (m shows more)", style="dim")
         self.query_one("#detail-header", Static).update(header)
 
     # ---- keys ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import ClassVar, Final
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
@@ -82,21 +82,33 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
         spec = self.current
         with Vertical(id="filter"):
             yield Static(Text("Filter sessions", style="bold"))
-            yield Label("started on or after (YYYY-MM-DD)")
-            yield Input(self._day(spec.started_from), id="from", placeholder="any day")
-            yield Label("started on or before (YYYY-MM-DD)")
-            yield Input(self._day(spec.started_before, before=True), id="to", placeholder="any day")
-            yield Label("CLI version contains")
-            yield Input(spec.cli_version, id="cli", placeholder="any version")
-            yield Label("engine URL contains")
-            yield Input(spec.engine, id="engine", placeholder="any engine")
-            yield Label("status")
-            yield Select(_STATUSES, value=spec.status, allow_blank=False, id="status")
+            # One line per field (compact widgets, labels beside them): the whole dialog,
+            # buttons included, fits an 80x24 terminal.
+            with Grid(id="filter-fields"):
+                yield Label("started on or after")
+                yield Input(
+                    self._day(spec.started_from), id="from", placeholder="YYYY-MM-DD", compact=True
+                )
+                yield Label("started on or before")
+                yield Input(
+                    self._day(spec.started_before, before=True),
+                    id="to",
+                    placeholder="YYYY-MM-DD",
+                    compact=True,
+                )
+                yield Label("CLI version contains")
+                yield Input(spec.cli_version, id="cli", placeholder="any version", compact=True)
+                yield Label("engine URL contains")
+                yield Input(spec.engine, id="engine", placeholder="any engine", compact=True)
+                yield Label("status")
+                yield Select(
+                    _STATUSES, value=spec.status, allow_blank=False, id="status", compact=True
+                )
             yield Static("", id="filter-error", markup=False)
             with Horizontal(id="filter-buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Clear", id="clear")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
         yield Footer()  # this dialog's own keys
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
