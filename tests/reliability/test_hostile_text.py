@@ -321,7 +321,8 @@ def test_session_columns_are_shown_inertly(tmp_path: Path, figures) -> None:
         assert await wait_until(pilot, lambda: len(app.table.items) == 1)
         return "\n".join(lines_of(app.table))
 
-    _, table = run_app([db], scenario, args=["--no-welcome"])
+    # Wide enough that the list shows every cell whole (narrower, the cli cell is cut).
+    _, table = run_app([db], scenario, args=["--no-welcome"], size=(220, 40))
     assert _dangerous(table) == [], _dangerous(table)
     assert "\u241b]0;PWNED" in table
 
