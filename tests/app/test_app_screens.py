@@ -376,20 +376,3 @@ async def test_the_welcome_ignores_the_clients_milestone(app_factory, fixture_db
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome")
-
-
-async def test_the_filter_dialog_and_its_buttons_fit_an_80x24_terminal(app_factory, fixture_db):
-    from textual.widgets import Button
-
-    app = app_factory(fixture_db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        app.table.focus()
-        await pilot.press("F")
-        await wait_until(pilot, lambda: type(app.screen).__name__ == "FilterScreen", "filter")
-        await pilot.pause()
-        screen_box = app.screen.region
-        for button in app.screen.query(Button):
-            assert screen_box.contains_region(button.region), button.id
-            assert button.region.height >= 1, button.id
-        assert "Apply" in screen_text(app)

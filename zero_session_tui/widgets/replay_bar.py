@@ -40,7 +40,18 @@ class ReplayBar(Static):
         self._view = view
         self._render_bar()
 
+    def on_resize(self) -> None:
+        self._render_bar()
+
     def _render_bar(self) -> None:
+        # The kinds' names go first when the line does not fit (80 columns): "1 ❯ 12".
+        width = self.content_size.width
+        line = self._line(names=True)
+        if width and line.cell_len > width:
+            line = self._line(names=False)
+        self.update(line)
+
+    def _line(self, *, names: bool) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
         view = self._view
         if view is not None and view.timeline is not None:
@@ -58,7 +69,10 @@ class ReplayBar(Static):
                     line.append(" \u00b7 auto-pause")
                 line.append("   ")
             else:
-                line.append(f"space plays at {play.speed_label}   ", style="dim")
+                hint = (
+                    f"space plays at {play.speed_label}" if names else f"\u25b6 {play.speed_label}"
+                )
+                line.append(f"{hint}   ", style="dim")
         for number, kind in enumerate(_ORDER, start=1):
             # Unknown stored kinds are read as system, as the Rust client reads them.
             count = self.counts.get(kind.value, 0)
@@ -68,5 +82,6 @@ class ReplayBar(Static):
             on = self.kinds is None or kind.value in self.kinds
             style = "" if on else "dim strike"
             line.append(f"{number}", style="bold" if on else "dim")
-            line.append(f" {KIND_GLYPHS[kind]} {kind.value} {count:,}  ", style=style)
-        self.update(line)
+            label = f" {KIND_GLYPHS[kind]} {kind.value} " if names else f" {KIND_GLYPHS[kind]} "
+            line.append(f"{label}{count:,}  ", style=style)
+        return line
