@@ -44,7 +44,7 @@ class ReplayBar(Static):
         self._render_bar()
 
     def _render_bar(self) -> None:
-        # The kinds' names go first when the line does not fit (80 columns): "1 ❯ 12".
+        # The kinds' names go first when the line does not fit (80 columns): "1 <glyph> 12".
         width = self.content_size.width
         line = self._line(names=True)
         if width and line.cell_len > width:
