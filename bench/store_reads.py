@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from store import Store
+from zero_session_tui.kinds import KINDS as KIND_TABLE
 
 CACHE: Final = Path(__file__).resolve().parent / ".cache"
 SESSIONS: Final = 10_000
@@ -39,7 +40,7 @@ BIG_EVENTS: Final = 2_000_000
 SMALL_EVENTS: Final = 20
 FORKS: Final = 30
 BIG_INDEX: Final = SESSIONS - 5
-KINDS: Final = ("prompt", "command", "system", "warn", "alert", "mode_change")
+KINDS: Final = tuple(info.value for info in KIND_TABLE)  # the display order
 WEIGHTS: Final = (25, 25, 30, 10, 7, 3)
 START: Final = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -17,6 +17,7 @@ import sqlite3
 from typing import Final
 
 from .errors import MigrationError
+from .kinds import EventKind
 
 __all__ = [
     "KNOWN_MIGRATION_VERSION",
@@ -27,7 +28,7 @@ __all__ = [
     "recorded_migration_version",
 ]
 
-KIND_VALUES: Final = "'prompt', 'system', 'command', 'warn', 'alert', 'mode_change'"
+KIND_VALUES: Final = ", ".join(f"'{kind.value}'" for kind in EventKind)
 
 TABLES_SQL: Final = f"""
 CREATE TABLE IF NOT EXISTS sessions (

@@ -1,14 +1,11 @@
-"""How times, durations, ids and kinds read on screen: plain functions, no widgets."""
+"""How times, durations and ids read on screen: plain functions, no widgets."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
-from store import EventKind
-
 __all__ = [
-    "KIND_GLYPHS",
     "clock_offset",
     "duration",
     "engine_label",
@@ -18,15 +15,6 @@ __all__ = [
     "utc_offset",
 ]
 
-KIND_GLYPHS: Final[dict[EventKind, str]] = {
-    EventKind.PROMPT: "\u276f",  # heavy angle: operator input
-    EventKind.COMMAND: "\u25c6",  # ◆ a dispatcher's answer
-    EventKind.SYSTEM: "\u2022",  # • informational
-    EventKind.WARN: "\u25b2",  # ▲ warning
-    EventKind.ALERT: "\u25a0",  # ■ alert
-    EventKind.MODE_CHANGE: "\u21c4",  # ⇄ view switched
-}
-UNKNOWN_GLYPH: Final = "?"
 UNKNOWN_TIME: Final = "unknown"
 
 

@@ -13,7 +13,8 @@ from textual.strip import Strip
 
 from store import StoredEvent
 
-from ..formatting import KIND_GLYPHS, UNKNOWN_GLYPH, clock_offset, local_time
+from ..formatting import clock_offset, local_time
+from ..kinds import KIND_GLYPHS, UNKNOWN_GLYPH
 from ..sanitize import inert, one_line
 
 __all__ = ["LineStyles", "render_event_line", "time_column_width"]

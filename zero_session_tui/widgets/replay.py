@@ -24,6 +24,7 @@ from textual.strip import Strip
 from store import EventKind, StoredEvent
 
 from ..catalog import Catalog, SessionKey
+from ..kinds import KINDS
 from ..player import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
@@ -66,12 +67,10 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
         Binding("slash", "request('find')", "Find"),
         Binding("n", "find_next(1)", "Next match", show=False),
         Binding("N", "find_next(-1)", "Previous match", show=False),
-        Binding("1", "toggle_kind('prompt')", "Prompts on/off", show=False),
-        Binding("2", "toggle_kind('command')", "Commands on/off", show=False),
-        Binding("3", "toggle_kind('system')", "System on/off", show=False),
-        Binding("4", "toggle_kind('warn')", "Warnings on/off", show=False),
-        Binding("5", "toggle_kind('alert')", "Alerts on/off", show=False),
-        Binding("6", "toggle_kind('mode_change')", "Mode changes on/off", show=False),
+        *(
+            Binding(info.key, f"toggle_kind('{info.value}')", f"{info.label} on/off", show=False)
+            for info in KINDS
+        ),
         Binding("t", "toggle_time", "Time abs/rel", show=False),
         Binding("c", "request('copy_text')", "Copy text (up to 1 MiB)", show=False),
         Binding("y", "request('copy_link')", "Copy ulid#seq", show=False),

@@ -5,21 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from store import EventKind
-
-from ..formatting import KIND_GLYPHS, clock_offset
+from ..formatting import clock_offset
+from ..kinds import KINDS, shown_counts
 from .replay import ReplayView
 
 __all__ = ["ReplayBar"]
-
-_ORDER = (
-    EventKind.PROMPT,
-    EventKind.COMMAND,
-    EventKind.SYSTEM,
-    EventKind.WARN,
-    EventKind.ALERT,
-    EventKind.MODE_CHANGE,
-)
 
 
 class ReplayBar(Static):
@@ -73,15 +63,11 @@ class ReplayBar(Static):
                     f"space plays at {play.speed_label}" if names else f"\u25b6 {play.speed_label}"
                 )
                 line.append(f"{hint}   ", style="dim")
-        for number, kind in enumerate(_ORDER, start=1):
-            # Unknown stored kinds are read as system, as the Rust client reads them.
-            count = self.counts.get(kind.value, 0)
-            if kind is EventKind.SYSTEM:
-                known = {k.value for k in EventKind}
-                count += sum(n for k, n in self.counts.items() if k not in known)
-            on = self.kinds is None or kind.value in self.kinds
+        counts = shown_counts(self.counts)
+        for info in KINDS:
+            on = self.kinds is None or info.value in self.kinds
             style = "" if on else "dim strike"
-            line.append(f"{number}", style="bold" if on else "dim")
-            label = f" {KIND_GLYPHS[kind]} {kind.value} " if names else f" {KIND_GLYPHS[kind]} "
-            line.append(f"{label}{count:,}  ", style=style)
+            line.append(info.key, style="bold" if on else "dim")
+            label = f" {info.glyph} {info.value} " if names else f" {info.glyph} "
+            line.append(f"{label}{counts[info.kind]:,}  ", style=style)
         return line
