@@ -5,17 +5,23 @@ Only whitelisted columns reach the SQL text; every value is a parameter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
+from .rows import SessionSummary
+from .sql import like_pattern
 from .timestamps import format_rfc3339
 
 __all__ = [
     "COUNT_SORT_KEYS",
     "SESSION_SORT_KEYS",
+    "SORTS",
     "SORT_KEYS",
     "SessionFilter",
+    "SortKey",
+    "merge_key",
     "order_clause",
     "session_order_clause",
     "where_clause",
@@ -23,23 +29,57 @@ __all__ = [
 
 Status = Literal["any", "ended", "open", "live"]
 
-# Sort key -> SQL expression over the summary query (columns by position where computed).
-SORT_KEYS: Final[dict[str, str]] = {
-    "started": "s.started_at",
-    "session": "s.ulid",
-    "duration": "(julianday(s.ended_at) - julianday(s.started_at))",
-    "events": "8",
-    "last_event": "9",
-    "warn": "10",
-    "alert": "11",
-    "cli": "s.cli_version",
-    "engine": "s.engine_base_url",
-    "fork": "s.parent_ulid",
-}
+_OLDEST: Final = datetime.min.replace(tzinfo=UTC)
+
+
+def _duration(summary: SessionSummary) -> float:
+    session = summary.session
+    if session.ended_at is None or session.started_at is None:
+        return -1.0  # open: SQL's NULL, first in ascending order
+    return (session.ended_at - session.started_at).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """One way to sort the session list: its SQL expression over the summary query and the
+    same order in Python (``value``: what a merge of several databases' pages compares,
+    ties broken by the start). ``counted``: the value is counted from the session's events."""
+
+    name: str
+    sql: str
+    value: Callable[[SessionSummary], Any]
+    counted: bool = False
+
+
+# In the order ``s`` steps through them in the list. The counted ones name the summary
+# query's columns (``sql.SUMMARY_SQL``).
+SORTS: Final[tuple[SortKey, ...]] = (
+    SortKey("started", "s.started_at", lambda m: m.session.started_at or _OLDEST),
+    SortKey("duration", "(julianday(s.ended_at) - julianday(s.started_at))", _duration),
+    SortKey("events", "event_count", lambda m: m.event_count, counted=True),
+    SortKey("warn", "warn_count", lambda m: m.warn_count, counted=True),
+    SortKey("alert", "alert_count", lambda m: m.alert_count, counted=True),
+    SortKey("last_event", "last_event_at", lambda m: m.last_event_at or _OLDEST, counted=True),
+    SortKey("session", "s.ulid", lambda m: m.session.ulid),
+    SortKey("cli", "s.cli_version", lambda m: m.session.cli_version),
+    SortKey("engine", "s.engine_base_url", lambda m: m.session.engine_base_url or ""),
+    SortKey("fork", "s.parent_ulid", lambda m: m.session.parent_ulid or ""),
+)
+SORT_KEYS: Final[dict[str, SortKey]] = {key.name: key for key in SORTS}
 # Keys over the sessions table alone (a scan and sort of sessions: they are few, one per
 # client run), and keys over what is counted from events (every session's events).
-COUNT_SORT_KEYS: Final = frozenset({"events", "last_event", "warn", "alert"})
+COUNT_SORT_KEYS: Final = frozenset(key.name for key in SORTS if key.counted)
 SESSION_SORT_KEYS: Final = frozenset(SORT_KEYS) - COUNT_SORT_KEYS
+
+
+def merge_key(sort: str) -> Callable[[SessionSummary], tuple[Any, ...]]:
+    """The order of ``order_clause(sort, ...)`` in Python, for merging sorted pages."""
+    value = SORT_KEYS[sort].value if sort in SORT_KEYS else SORTS[0].value
+
+    def key(summary: SessionSummary) -> tuple[Any, ...]:
+        return (value(summary), summary.session.started_at or _OLDEST)
+
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +101,6 @@ class SessionFilter:
         return self == SessionFilter(active_since=self.active_since)
 
 
-def _contains(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def where_clause(spec: SessionFilter) -> tuple[str, list[Any]]:
     """`` WHERE ...`` (or ``""``) and its parameters."""
     clauses: list[str] = []
@@ -78,10 +113,10 @@ def where_clause(spec: SessionFilter) -> tuple[str, list[Any]]:
         params.append(format_rfc3339(spec.started_before))
     if spec.cli_version:
         clauses.append("s.cli_version LIKE ? ESCAPE '\\'")
-        params.append(_contains(spec.cli_version))
+        params.append(like_pattern(spec.cli_version))
     if spec.engine:
         clauses.append("COALESCE(s.engine_base_url, '') LIKE ? ESCAPE '\\'")
-        params.append(_contains(spec.engine))
+        params.append(like_pattern(spec.engine))
     if spec.status == "ended":
         clauses.append("s.ended_at IS NOT NULL")
     elif spec.status in ("open", "live"):
@@ -101,7 +136,7 @@ def order_clause(key: str, descending: bool) -> str:
     if key not in SORT_KEYS:
         raise ValueError(f"cannot sort sessions by {key!r}")
     direction = "DESC" if descending else "ASC"
-    return f" ORDER BY {SORT_KEYS[key]} {direction}, s.started_at DESC, s.id DESC"
+    return f" ORDER BY {SORT_KEYS[key].sql} {direction}, s.started_at DESC, s.id DESC"
 
 
 def session_order_clause(key: str, descending: bool) -> str:

@@ -45,10 +45,12 @@ EVENT_COLUMNS = "e.id, e.session_id, e.seq, e.at, e.kind, e.text"
 # sessions through ``summary_cache.SummaryCache``, which reads only what was appended.
 SUMMARY_SQL = f"""
 SELECT {SESSION_COLUMNS},
-    (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id),
-    (SELECT e.at FROM events e WHERE e.session_id = s.id ORDER BY e.seq DESC LIMIT 1),
-    (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id AND e.kind = 'warn'),
+    (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id) AS event_count,
+    (SELECT e.at FROM events e WHERE e.session_id = s.id ORDER BY e.seq DESC LIMIT 1)
+        AS last_event_at,
+    (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id AND e.kind = 'warn') AS warn_count,
     (SELECT COUNT(*) FROM events e WHERE e.session_id = s.id AND e.kind = 'alert')
+        AS alert_count
 FROM sessions s"""
 
 

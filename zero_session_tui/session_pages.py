@@ -10,64 +10,33 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from store import SessionFilter, SessionRow
+from store.listing import SORT_KEYS, merge_key
 
 from .session_items import SessionItem
 
 if TYPE_CHECKING:
     from .catalog import Catalog
 
-__all__ = ["ListOrder", "SessionPager"]
+__all__ = ["SORT_ORDER", "ListOrder", "SessionPager"]
 
-_OLDEST = datetime.min.replace(tzinfo=UTC)
+SORT_ORDER: tuple[str, ...] = tuple(SORT_KEYS)
+"""The keys the list sorts by (``store.listing.SORTS``), in the order ``s`` steps through."""
 
 
 @dataclass(frozen=True, slots=True)
 class ListOrder:
     """How the session list is sorted and filtered (the default: newest first, everything)."""
 
-    sort: str = "started"
+    sort: str = "started"  # a key of SORT_ORDER
     descending: bool = True
     where: SessionFilter = field(default_factory=SessionFilter)
 
     @property
     def is_default(self) -> bool:
         return self.sort == "started" and self.descending and self.where.is_empty
-
-
-def _merge_key(sort: str) -> Callable[[SessionItem], tuple[Any, ...]]:
-    """The same order as the SQL, for merging pages of several partitions."""
-
-    def key(item: SessionItem) -> tuple[Any, ...]:
-        session, summary = item.session, item.summary
-        started = session.started_at or _OLDEST
-        value: Any
-        if sort == "duration":
-            ended = session.ended_at
-            value = (ended - started).total_seconds() if ended and session.started_at else -1.0
-        elif sort in ("events", "warn", "alert"):
-            value = {
-                "events": summary.event_count,
-                "warn": summary.warn_count,
-                "alert": summary.alert_count,
-            }[sort]
-        elif sort == "last_event":
-            value = summary.last_event_at or _OLDEST
-        elif sort in ("session", "cli", "engine", "fork"):
-            value = {
-                "session": session.ulid,
-                "cli": session.cli_version,
-                "engine": session.engine_base_url or "",
-                "fork": session.parent_ulid or "",
-            }[sort]
-        else:
-            value = started
-        return (value, started)
-
-    return key
 
 
 class SessionPager:
@@ -85,7 +54,8 @@ class SessionPager:
         self._last: list[SessionRow | None] = [None for _ in catalog.partitions]
         self._offsets = [0 for _ in catalog.partitions]
         self._done = [False for _ in catalog.partitions]
-        self._key = _merge_key(self.order.sort)
+        summary_key = merge_key(self.order.sort)
+        self._key: Callable[[SessionItem], tuple[Any, ...]] = lambda item: summary_key(item.summary)
         self._lock = threading.Lock()
 
     @property
