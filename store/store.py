@@ -242,6 +242,14 @@ class Store(BrowseReads):
         row = self._row("SELECT COUNT(*) FROM events WHERE session_id = ?", (session_id,))
         return int(row[0])
 
+    def count_events_through(self, session_id: int, seq: int) -> int:
+        """Events of the session up to and including ``seq``: what a view read up to ``seq``
+        must hold, whatever a writer appends meanwhile (the (session_id, seq) index)."""
+        row = self._row(
+            "SELECT COUNT(*) FROM events WHERE session_id = ? AND seq <= ?", (session_id, seq)
+        )
+        return int(row[0])
+
     def last_session(self) -> SessionRow | None:
         rows = self.list_sessions(1)
         return rows[0] if rows else None

@@ -80,10 +80,14 @@ def verify_shape(catalog: Catalog, key: SessionKey, shape: TimelineShape) -> Tim
     if shape.verified:
         return shape
     store = catalog.store(key.partition)
-    count = store.count_events(key.session_id)
+    if shape.count == 0:  # nothing read yet: whatever arrives is the poll's to add
+        return TimelineShape(shape.first_seq, shape.last_seq, 0)
+    # Only up to the last seq the view read: events a writer appends meanwhile are the poll's
+    # to add, never taken for gaps (that re-showed the view and stopped following).
+    count = store.count_events_through(key.session_id, shape.last_seq)
     if count == shape.count:
         return TimelineShape(shape.first_seq, shape.last_seq, count)
-    seqs = array("q", store.list_seqs(key.session_id))
+    seqs = array("q", (s for s in store.list_seqs(key.session_id) if s <= shape.last_seq))
     if not seqs:
         return TimelineShape(0, 0, 0)
     return TimelineShape(seqs[0], seqs[-1], len(seqs), seqs)

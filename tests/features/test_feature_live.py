@@ -231,3 +231,38 @@ async def test_rows_drawn_before_a_live_session_reached_ten_events_line_up_after
         assert len(starts) == 1, lines
         assert lines[0].startswith(" 1 "), lines[0]
         assert before[0].startswith("1 "), before[0]
+
+
+async def test_session_opened_while_events_arrive_keeps_following(app_factory, fixture_db):
+    """--session ULID on a session a writer is appending to: the count check after the first
+    screen must not take the new events for seq gaps and re-show the view at the cursor (it
+    stopped following two seconds in)."""
+    async with writer(fixture_db) as live:
+        stop = asyncio.Event()
+
+        async def keep_appending() -> None:
+            while not stop.is_set():
+                await live.send(f"append {LIVE} 1")
+                await asyncio.sleep(0.05)
+
+        appending = asyncio.create_task(keep_appending())
+        try:
+            app = app_factory(fixture_db, args=["--session", LIVE])
+            async with app.run_test(size=SIZE) as pilot:
+                await wait_until(pilot, lambda: shown_ulid(app) == LIVE, "the session")
+                replay = app.replay
+                for _ in range(30):  # three seconds of appends, checked every 0.1 s
+                    await pilot.pause(0.1)
+                    assert replay.following, (replay.cursor, replay.rows)
+                grown = replay.rows
+                stop.set()
+                await appending
+                with Store.open_readonly(fixture_db) as store:
+                    total = store.count_events(store.get_session_by_ulid(LIVE).id)
+                await within(pilot, lambda: replay.rows == total, "every event shown", 5)
+                assert replay.cursor == replay.rows - 1
+                assert grown > 5
+        finally:
+            stop.set()
+            if not appending.done():
+                await appending
