@@ -14,7 +14,6 @@ import json
 import os
 import random
 import time
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from store import EventKind, Store
+from store.clocks import SettableClock
 
 __all__ = ["CACHE", "Dataset", "ensure_dataset"]
 
@@ -69,17 +69,6 @@ class Dataset:
     build_seconds: float
     export_seconds: float
     log_bytes: int
-
-
-class _QueuedClock:
-    """``append_many`` stamps each event by one call of the clock, in order."""
-
-    def __init__(self) -> None:
-        self.now = START
-        self.queued: deque[datetime] = deque()
-
-    def __call__(self) -> datetime:
-        return self.queued.popleft() if self.queued else self.now
 
 
 def generator_key() -> str:
@@ -166,7 +155,7 @@ def _build(path: Path) -> None:
     sizes = _sizes(rng)
     rare_at = {rng.randrange(SESSIONS) for _ in range(RARE_COUNT * 3)}
     rare_at = set(sorted(rare_at - {BIG_INDEX, SMALL_INDEX})[:RARE_COUNT])
-    clock = _QueuedClock()
+    clock = SettableClock(START)
     with Store.open(path, clock=clock) as store:
         for index, size in enumerate(sizes):
             clock.now = START + SPACING * index + timedelta(seconds=rng.randrange(600))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -17,14 +18,23 @@ from pathlib import Path
 from .errors import StoreIOError
 
 __all__ = [
+    "is_safe_file_stem",
     "numbered_name",
     "pending_temp_files",
     "remove_pending_temp_files",
     "write_atomically",
 ]
 
+_SAFE_STEM = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
 _pending: set[str] = set()
 _pending_lock = threading.Lock()
+
+
+def is_safe_file_stem(name: str) -> bool:
+    """Whether ``name`` (a session's ulid, from the database) can name a file as it is:
+    ASCII letters, digits, ``_`` and ``-``, at most 128 of them (no separator, no dot)."""
+    return _SAFE_STEM.fullmatch(name) is not None
 
 
 def pending_temp_files() -> list[str]:

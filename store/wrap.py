@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -14,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from .atomic_write import write_atomically
+from .atomic_write import is_safe_file_stem, write_atomically
 from .errors import SerializationError
 from .kinds import EventKind
 from .rows import SessionRow, StoredEvent
@@ -37,7 +36,6 @@ __all__ = [
 SCHEMA_VERSION: Final = 1
 MIN_WRAP_DURATION: Final = timedelta(hours=2)
 TOP_COMMANDS: Final = 5
-_SAFE_ULID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +149,7 @@ def write_wrap(report: WrapReport, directory: str | Path) -> Path:
 
 def wrap_path(report: WrapReport, directory: str | Path) -> Path:
     """Where ``write_wrap`` puts ``report``: ``<directory>/<session_ulid>.json``."""
-    if not _SAFE_ULID.fullmatch(report.session_ulid):
+    if not is_safe_file_stem(report.session_ulid):
         raise SerializationError(
             f"session ulid {report.session_ulid!r} is not safe as a file name; wrap not written"
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import random
-from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from store import EventKind, Store, milestones
+from store.clocks import SettableClock
 
 from . import locations
 
@@ -34,21 +34,6 @@ _HOSTILE = (
     "link: \x1b]8;;https://evil.example\x1b\\innocent\x1b]8;;\x1b\\ and NUL\x00 and DEL\x7f",
     "bidi: user\u202egnp.exe\u202c zero\u200bwidth \ufeffbom \u2066isolate\u2069",
 )
-
-
-class _Clock:
-    """A settable clock. ``Store.append_many`` stamps each event with one call of the clock,
-    in order, so queued times give every event of a batch its own moment."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        self.queued: deque[datetime] = deque()
-
-    def __call__(self) -> datetime:
-        return self.queued.popleft() if self.queued else self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def _ulid(rng: random.Random, moment: datetime) -> str:
@@ -106,7 +91,7 @@ def build_demo(
 ) -> None:
     """Write the demo into ``path`` (which must not exist yet)."""
     rng = random.Random(seed)
-    clock = _Clock(end - timedelta(days=6))
+    clock = SettableClock(end - timedelta(days=6))
     with Store.open(path, clock=clock) as store:
         forked_from: str | None = None
         for index in range(SESSIONS):
@@ -137,7 +122,11 @@ def build_demo(
 
 
 def _append_timed(
-    store: Store, sid: int, clock: _Clock, batch: list[tuple[EventKind, str]], gaps: list[float]
+    store: Store,
+    sid: int,
+    clock: SettableClock,
+    batch: list[tuple[EventKind, str]],
+    gaps: list[float],
 ) -> None:
     """Append in chunks of 5,000, each event stamped at the clock moved by its gap."""
     for start in range(0, len(batch), 5_000):

@@ -36,14 +36,12 @@ from datetime import datetime
 from pathlib import Path
 
 from store import SessionError, SessionRow, Store, StoredEvent, format_rfc3339
-from store.atomic_write import write_atomically
+from store.atomic_write import is_safe_file_stem, write_atomically
 
 from .formatting import clock_offset
 from .sanitize import inert
 
 __all__ = ["MIN_SEQ", "PAGE", "export_jsonl", "export_markdown", "export_path"]
-
-_SAFE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 MIN_SEQ = -(2**63)
 """The lowest value of an SQLite INTEGER: every seq is >= it."""
@@ -55,7 +53,7 @@ Render = Callable[[Store, SessionRow], Iterator[bytes]]
 
 def export_path(directory: Path, session: SessionRow, suffix: str) -> Path:
     """The name an export of ``session`` asks for (the one written may be ``-2``...)."""
-    name = session.ulid if _SAFE.fullmatch(session.ulid) else f"session-{session.id}"
+    name = session.ulid if is_safe_file_stem(session.ulid) else f"session-{session.id}"
     return directory / f"{name}.{suffix}"
 
 

@@ -8,8 +8,6 @@ Imported as ``tests.app.harness`` (``tests/conftest.py`` puts the project root o
 from __future__ import annotations
 
 import io
-from collections import deque
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from store import EventKind, Store, milestones
+from store.clocks import SettableClock
 
 # Waiting without sleeping lives in tests/app/waiting.py; re-exported for the tests.
 from tests.app.waiting import (
@@ -52,26 +51,6 @@ SIZE = (120, 36)
 
 def app_clock() -> datetime:
     return APP_NOW
-
-
-class SettableClock:
-    """A clock for ``Store.open(path, clock=...)``.
-
-    ``Store.append_many`` stamps each event with one call, in order: ``queue`` gives each event
-    of a batch its own moment; with nothing queued the clock says ``now``."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        self.queued: deque[datetime] = deque()
-
-    def __call__(self) -> datetime:
-        return self.queued.popleft() if self.queued else self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def queue(self, moments: Iterable[datetime]) -> None:
-        self.queued.extend(moments)
 
 
 def ulid_at(moment: datetime, tail: str) -> str:

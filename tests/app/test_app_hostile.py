@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from store import EventKind, Store
+from store.clocks import SettableClock
 from tests.app.harness import (
     FORBIDDEN,
     HOSTILE,
     HOSTILE_TEXTS,
     SIZE,
-    SettableClock,
     add_session,
     ready,
     replay_lines,

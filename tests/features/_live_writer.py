@@ -16,21 +16,15 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from store import EventKind, Store
+from store.clocks import SettableClock
 
 START = datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC)  # tests.app.harness.APP_NOW
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
 def main(db: str) -> None:
-    with Store.open(db, clock=Clock()) as store:
+    with Store.open(
+        db, clock=SettableClock(START + timedelta(seconds=1), timedelta(seconds=1))
+    ) as store:
         print("ready", flush=True)
         for line in sys.stdin:
             command, ulid, *rest = line.split()

@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from store.clocks import SettableClock
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PROCS = HERE / "_procs.py"
@@ -43,17 +45,11 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
-class StepClock:
+def step_clock(
+    start: datetime = FIXED_NOW, step: timedelta = timedelta(seconds=1)
+) -> SettableClock:
     """A store clock: each call returns the next instant."""
-
-    def __init__(self, start: datetime = FIXED_NOW, step: timedelta = timedelta(seconds=1)):
-        self.now = start
-        self.step = step
-
-    def __call__(self) -> datetime:
-        value = self.now
-        self.now += self.step
-        return value
+    return SettableClock(start, step)
 
 
 # ---- child processes ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _reliability import StepClock, fingerprint
+from _reliability import fingerprint, step_clock
 
 from store import EventKind, SerializationError, SessionError, SqliteError, Store, StoreIOError
 from store import wrap as wrap_module
@@ -36,7 +36,7 @@ START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 def _report() -> wrap_module.WrapReport:
     session = SessionRow(1, ULID, START, None, None, "0.3.0", None)
-    with Store.open_in_memory(clock=StepClock(START)) as store:
+    with Store.open_in_memory(clock=step_clock(START)) as store:
         sid = store.start_session(ULID, None, "0.3.0", None)
         for text in ("> /status", "> /buy 1", "> /status"):
             store.append(sid, EventKind.PROMPT, text)
@@ -246,7 +246,7 @@ needs_export = pytest.mark.skipif(export is None, reason="zero_session_tui.expor
 
 
 def _store_with_session(tmp_path: Path) -> tuple[Store, SessionRow]:
-    store = Store.open(tmp_path / "export.db", clock=StepClock(START))
+    store = Store.open(tmp_path / "export.db", clock=step_clock(START))
     sid = store.start_session(ULID, None, "0.3.0", None)
     store.append_many(sid, [(EventKind.PROMPT, f"> /n {i} \x1b[2J") for i in range(3_000)])
     session = store.get_session(sid)

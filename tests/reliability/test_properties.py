@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _reliability import StepClock, scaled
+from _reliability import scaled, step_clock
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -60,8 +60,8 @@ class TwoConnections(RuleBasedStateMachine):
         start = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
         # Two clocks an hour apart: a second end_session would stamp a different time.
         self.stores = [
-            Store.open(self.path, clock=StepClock(start)),
-            Store.open(self.path, clock=StepClock(start + timedelta(hours=1))),
+            Store.open(self.path, clock=step_clock(start)),
+            Store.open(self.path, clock=step_clock(start + timedelta(hours=1))),
         ]
         self.raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         self.model: dict[str, Model] = {}

@@ -12,30 +12,18 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from store.clocks import SettableClock
+
 KINDS = ("prompt", "system", "command", "warn", "alert", "mode_change")
 _KIND_CHECK = "CHECK (kind IN ('prompt', 'system', 'command', 'warn', 'alert', 'mode_change'))"
 
 
-class FakeClock:
+def fake_clock(
+    start: datetime = datetime(2026, 11, 24, 19, 0, 0, tzinfo=UTC),
+    step: timedelta = timedelta(seconds=1),
+) -> SettableClock:
     """A clock for ``Store.open(path, clock=...)``: each call returns the next instant."""
-
-    def __init__(
-        self,
-        start: datetime = datetime(2026, 11, 24, 19, 0, 0, tzinfo=UTC),
-        step: timedelta = timedelta(seconds=1),
-    ) -> None:
-        self.now = start
-        self.step = step
-        self.calls = 0
-
-    def __call__(self) -> datetime:
-        self.calls += 1
-        value = self.now
-        self.now += self.step
-        return value
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+    return SettableClock(start, step)
 
 
 def rust_schema_sql(*, kind_check: bool = True, unique_seq: bool = True) -> str:

@@ -6,14 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _store_support import FakeClock
+from _store_support import fake_clock
 
 from store import Store
+from store.clocks import SettableClock
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> SettableClock:
+    return fake_clock()
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path, clock: FakeClock) -> Iterator[Store]:
+def db(db_path: Path, clock: SettableClock) -> Iterator[Store]:
     """A fresh on-disk store with the fake clock (one second per call)."""
     with Store.open(db_path, clock=clock) as store:
         yield store

@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from _store_support import FakeClock, tracer
+from _store_support import tracer
 
 from store import EventKind, SearchHit, SessionError, SessionSummary, Store
+from store.clocks import SettableClock
 from store.listing import SORT_KEYS
 from store.summary_cache import SummaryCache
 
@@ -25,7 +26,7 @@ def _session_with(db: Store, ulid: str, kinds: list[EventKind], parent: str | No
     return sid
 
 
-def test_summaries_count_and_time_in_one_query(db: Store, clock: FakeClock) -> None:
+def test_summaries_count_and_time_in_one_query(db: Store, clock: SettableClock) -> None:
     busy = _session_with(db, "01HBUSY", [K.PROMPT, K.WARN, K.WARN, K.ALERT, K.SYSTEM])
     last_at = clock.now - clock.step
     empty = _session_with(db, "01HEMPTY", [])
@@ -51,7 +52,7 @@ def test_summaries_count_and_time_in_one_query(db: Store, clock: FakeClock) -> N
     assert db.list_summaries(0) == []
 
 
-def _many_sessions(db: Store, clock: FakeClock, count: int) -> list[int]:
+def _many_sessions(db: Store, clock: SettableClock, count: int) -> list[int]:
     ids = []
     for i in range(count):
         if i % 4 == 0:
@@ -64,7 +65,7 @@ def _many_sessions(db: Store, clock: FakeClock, count: int) -> list[int]:
 
 @pytest.mark.parametrize("page", [1, 4, 7, 50])
 def test_keyset_pages_give_every_session_once_newest_first(
-    db: Store, clock: FakeClock, page: int
+    db: Store, clock: SettableClock, page: int
 ) -> None:
     _many_sessions(db, clock, 23)
     rows = db.list_sessions(100)
@@ -299,7 +300,7 @@ def test_every_seq_is_read_zero_negative_and_the_int64_ends(db: Store, db_path: 
     assert (summary.event_count, summary.warn_count) == (7, 4)
 
 
-def test_session_pages_are_the_summaries_rows(db: Store, clock: FakeClock) -> None:
+def test_session_pages_are_the_summaries_rows(db: Store, clock: SettableClock) -> None:
     _many_sessions(db, clock, 9)
     first = db.session_page(4)
     assert first == [s.session for s in db.list_summaries(4)]
@@ -351,7 +352,7 @@ def _cache_agrees(cache: SummaryCache, db: Store) -> None:
 
 
 def test_summary_cache_gives_what_the_store_gives(
-    db: Store, clock: FakeClock, tmp_path: Path
+    db: Store, clock: SettableClock, tmp_path: Path
 ) -> None:
     big = _session_with(db, "01HBIG", [K.WARN, K.ALERT, K.PROMPT] * 20)
     _many_sessions(db, clock, 6)

@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from _store_support import FakeClock
 
 from store import EventKind, SessionError, SqliteError, Store, StoreIOError, connection
+from store.clocks import SettableClock
 
 
 def _fingerprint(path: Path) -> tuple[str, int, int]:
@@ -35,7 +35,7 @@ def _fill(db: Store) -> tuple[int, int]:
     return parent, child
 
 
-def test_round_trip_through_close_and_reopen(db_path: Path, clock: FakeClock) -> None:
+def test_round_trip_through_close_and_reopen(db_path: Path, clock: SettableClock) -> None:
     with Store.open(db_path, clock=clock) as db:
         parent, child = _fill(db)
         sessions = db.list_sessions(10)
@@ -113,7 +113,7 @@ def test_open_readonly_on_a_missing_path_creates_nothing(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
-def test_open_readonly_never_writes(db_path: Path, clock: FakeClock) -> None:
+def test_open_readonly_never_writes(db_path: Path, clock: SettableClock) -> None:
     with Store.open(db_path, clock=clock) as db:
         parent, _ = _fill(db)
     assert not Path(f"{db_path}-wal").exists()  # the last writer checkpointed on close

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from _store_support import (
-    FakeClock,
+    fake_clock,
     index_names,
     insert_events,
     insert_session,
@@ -123,7 +123,7 @@ def test_appending_leaves_refinery_history_untouched(
     history = table_rows(path, "refinery_schema_history")
     master = table_rows(path, "sqlite_master")
     assert len(history) == 1
-    clock = FakeClock(start=datetime(2026, 11, 24, 19, 7, 20, 123457, tzinfo=UTC))
+    clock = fake_clock(start=datetime(2026, 11, 24, 19, 7, 20, 123457, tzinfo=UTC))
 
     with Store.open(path, clock=clock) as db:
         assert db.writable

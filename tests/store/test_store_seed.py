@@ -10,9 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from _store_support import FakeClock, table_rows, tracer
+from _store_support import fake_clock, table_rows, tracer
 
 from store import EventKind, SerializationError, SqliteError, Store, milestones
+from store.clocks import SettableClock
 
 
 def test_migrations_are_idempotent(tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_list_events_returns_tail_in_order(db: Store) -> None:
     assert db.list_events(sid, 0) == []
 
 
-def test_last_session_is_most_recent(db: Store, clock: FakeClock) -> None:
+def test_last_session_is_most_recent(db: Store, clock: SettableClock) -> None:
     assert db.last_session() is None
     db.start_session("01HA", None, "0.3.0", None)
     db.start_session("01HB", None, "0.3.0", None)
@@ -73,7 +74,7 @@ def test_last_session_is_most_recent(db: Store, clock: FakeClock) -> None:
 
 def test_last_session_ties_on_started_at_go_to_the_later_row(db_path: Path) -> None:
     # Same-millisecond stamps (the seed's worry): the newer row id wins.
-    frozen = FakeClock(step=timedelta(0))
+    frozen = fake_clock(step=timedelta(0))
     with Store.open(db_path, clock=frozen) as db:
         db.start_session("01HA", None, "0.3.0", None)
         db.start_session("01HB", None, "0.3.0", None)
@@ -82,7 +83,7 @@ def test_last_session_ties_on_started_at_go_to_the_later_row(db_path: Path) -> N
     assert last.ulid == "01HB"
 
 
-def test_end_session_is_idempotent(db: Store, clock: FakeClock) -> None:
+def test_end_session_is_idempotent(db: Store, clock: SettableClock) -> None:
     sid = db.start_session("01HEND", None, "0.3.0", None)
     db.end_session(sid)
     first = db.last_session()
@@ -179,7 +180,7 @@ def test_parent_ulid_records_fork_link(db: Store) -> None:
     assert not parent.is_fork
 
 
-def test_started_at_comes_from_the_injected_clock(db: Store, clock: FakeClock) -> None:
+def test_started_at_comes_from_the_injected_clock(db: Store, clock: SettableClock) -> None:
     expected = clock.now
     sid = db.start_session("01HCLK", None, "0.3.0", None)
     db.append(sid, EventKind.PROMPT, "> /status")

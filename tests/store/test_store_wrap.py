@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _store_support import FakeClock, insert_session, make_rust_db
+from _store_support import fake_clock, insert_session, make_rust_db
 
 from store import (
     EventKind,
@@ -237,7 +237,7 @@ def test_read_only_directory(tmp_path: Path) -> None:
 
 
 def test_wrap_from_a_store_traces_back_to_its_rows(tmp_path: Path) -> None:
-    clock = FakeClock(step=timedelta(minutes=20))
+    clock = fake_clock(step=timedelta(minutes=20))
     with Store.open(tmp_path / "s.db", clock=clock) as db:
         sid = db.start_session("01HE2E", None, "0.3.0", None)
         for kind, text in [(K.PROMPT, "> /status"), (K.WARN, "w"), (K.PROMPT, "> /pnl")] * 3:
