@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["ALL", "FIRST_LIVE_TRADE_AT", "LAST_DAILY_WRAP_AT", "WELCOME_SHOWN"]
+__all__ = ["FIRST_LIVE_TRADE_AT", "LAST_DAILY_WRAP_AT", "WELCOME_SHOWN"]
 
 WELCOME_SHOWN: Final = "welcome_shown"
 """The welcome has been shown once."""
@@ -14,5 +14,3 @@ FIRST_LIVE_TRADE_AT: Final = "first_live_trade_at"
 
 LAST_DAILY_WRAP_AT: Final = "last_daily_wrap_at"
 """When the last wrap was written."""
-
-ALL: Final = (WELCOME_SHOWN, FIRST_LIVE_TRADE_AT, LAST_DAILY_WRAP_AT)

@@ -203,9 +203,6 @@ class Catalog:
     def multiple(self) -> bool:
         return len(self.partitions) > 1
 
-    def total_sessions(self) -> int:
-        return sum(self.store(p.index).count_sessions() for p in self.partitions)
-
     def summary_cache(self) -> SummaryCache | None:
         """The browser's own summary cache (``summaries.db`` in the cache directory), shared
         by every partition (keyed by each file's identity); None when it cannot be opened:

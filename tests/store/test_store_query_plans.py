@@ -88,7 +88,6 @@ READS: dict[str, Op] = {
     "search_all_sessions_before": lambda db: db.search_events("line 5 ", before_id=10_000),
     "search_one_session": lambda db: db.search_events("line 5 ", session_id=7),
     "hits_by_id": lambda db: db.hits_by_id([5, 9]),
-    "texts_after": lambda db: db.texts_after(100, 20),
     "max_event_id": lambda db: db.max_event_id(),
     "find_event_forward": lambda db: db.find_event(5, "line 5 ", 10),
     "find_event_back": lambda db: db.find_event(5, "line 5 ", 90, forward=False),
@@ -137,7 +136,6 @@ USES: dict[str, str | None] = {
     "search_all_sessions_before": ROWID,  # rowid < before_id, newest first
     "search_one_session": EVENTS_SEQ,
     "hits_by_id": ROWID,
-    "texts_after": ROWID,
     "max_event_id": None,
     "find_event_forward": EVENTS_SEQ,
     "find_event_back": EVENTS_SEQ,
