@@ -32,7 +32,8 @@ def _distinct_sessions(db: Store) -> None:
 def test_merge_key_orders_sessions_as_the_sql_does(db: Store, sort: str, descending: bool) -> None:
     _distinct_sessions(db)
     from_sql = db.query_summaries(100, sort=sort, descending=descending)
-    by_merge_key = sorted(reversed(from_sql), key=merge_key(sort), reverse=descending)
+    shuffled = [from_sql[i] for i in (3, 0, 4, 1, 2)]  # not already in order
+    by_merge_key = sorted(shuffled, key=merge_key(sort), reverse=descending)
     assert [m.session.ulid for m in by_merge_key] == [m.session.ulid for m in from_sql]
     assert len(from_sql) == 5
 
