@@ -113,7 +113,7 @@ async def _open_once(path: Path, lines: int) -> float:
         app = make_app(options, catalog)
         async with app.run_test(size=(120, 36)) as pilot:
             deadline = time.perf_counter() + 30
-            while app.shown_key != SessionKey(0, 1):
+            while app.state.shown_key != SessionKey(0, 1):
                 if time.perf_counter() > deadline:
                     raise RuntimeError("the parent session was never shown")
                 await asyncio.sleep(0.005)

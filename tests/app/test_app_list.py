@@ -108,7 +108,7 @@ async def test_quick_moves_end_on_the_session_where_the_cursor_rests(app_factory
         await settle(pilot)
         assert app.table.current_item().session.ulid == PARENT
         assert shown_ulid(app) == PARENT
-        assert app.shown_key == app.wanted_key == app.table.items[5].key
+        assert app.state.shown_key == app.state.wanted_key == app.table.items[5].key
 
 
 async def test_enter_opens_the_session_and_focuses_the_replay(app_factory, fixture_db):

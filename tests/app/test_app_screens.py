@@ -27,10 +27,11 @@ from tests.app.harness import (
     shown_ulid,
     wait_until,
 )
-from zero_session_tui.app_commands import _MOVES
-from zero_session_tui.app_live import LiveMixin, SessionGrew, SessionsRefreshed
+from zero_session_tui import follow_reads
 from zero_session_tui.browser_state import welcome_seen
 from zero_session_tui.catalog import SessionPager
+from zero_session_tui.controllers.commands import MOVES
+from zero_session_tui.follow_reads import PollResult, SessionGrew, SessionsRefreshed
 from zero_session_tui.locations import browser_state_file
 from zero_session_tui.screens.help import HelpScreen, describe_keys
 from zero_session_tui.screens.welcome import WelcomeScreen
@@ -55,7 +56,7 @@ async def test_question_mark_shows_every_binding_and_escape_closes_it(app_factor
         for group in app.screen.query(".help-group").results(Static):
             console.print(group.content)
         text = console.export_text()
-        groups = app.help_groups()
+        groups = app.keys.help_groups()
         titles = [title for title, _ in groups]
         assert titles[:4] == [
             "Everywhere",
@@ -105,13 +106,13 @@ async def test_a_live_update_arriving_as_the_app_closes_is_dropped(app_factory, 
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        key, timeline = app.shown_key, app.replay.timeline
+        key, timeline = app.state.shown_key, app.replay.timeline
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to exit")
     assert app.return_code == 0
     shape = timeline.shape
-    app.on_session_grew(SessionGrew(key, shape, timeline.session, shape, None, None, None, {}))
-    app.on_sessions_refreshed(SessionsRefreshed([], [], [], 7))
+    grew = SessionGrew(key, shape, timeline.session, shape, None, None, None, {})
+    app.follow.apply(PollResult(shown=grew, listed=SessionsRefreshed([], [], [], 7)))
 
 
 async def test_the_keys_screen_shows_its_groups_in_columns_when_the_terminal_is_wide(
@@ -169,7 +170,7 @@ async def test_the_command_palette_has_the_apps_actions(app_factory, fixture_db)
         # Every binding of the main screen's owners is there, with its key.
         for owner in (app, app.main, app.table, app.replay):
             for binding in owner.BINDINGS:
-                if binding.description and binding.action not in _MOVES:
+                if binding.description and binding.action not in MOVES:
                     assert binding.description in titles, binding
         helps = {command.title: command.help for command in commands}
         assert helps["Sort by next column"] == "key s \u00b7 in the list"
@@ -241,11 +242,11 @@ async def test_the_first_live_poll_leaves_a_list_still_loading_alone(
     top and preview that session instead of the one --session asked for)."""
     polled = threading.Event()
     released = threading.Event()
-    refresh_list = LiveMixin._refresh_list
+    list_changes = follow_reads.list_changes
 
-    def refresh_and_note(self, partitions, listed):
+    def refresh_and_note(catalog, partitions, listed):
         try:
-            refresh_list(self, partitions, listed)
+            return list_changes(catalog, partitions, listed)
         finally:
             polled.set()
 
@@ -258,7 +259,7 @@ async def test_the_first_live_poll_leaves_a_list_still_loading_alone(
             assert released.wait(WATCHDOG_S), "never released"
         return total(self)
 
-    monkeypatch.setattr(LiveMixin, "_refresh_list", refresh_and_note)
+    monkeypatch.setattr(follow_reads, "list_changes", refresh_and_note)
     monkeypatch.setattr(SessionPager, "total", held_total)
     app = app_factory(fixture_db, args=["--session", HOSTILE])
     async with app.run_test(size=SIZE) as pilot:

@@ -75,7 +75,7 @@ async def ready(pilot: Any, *, preview: bool = True) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: app.table.total is not None, "the first page of sessions")
     if preview:
-        await wait_until(pilot, lambda: app.shown_key is not None, "the preview of a session")
+        await wait_until(pilot, lambda: app.state.shown_key is not None, "the preview of a session")
     await settle(pilot)
 
 

@@ -158,7 +158,7 @@ async def open_and_settle(pilot: Any, ulid: str) -> None:
     try:
         await wait_until(pilot, lambda: shown_ulid(app) == ulid, f"session {ulid}")
     except AssertionError as error:
-        state = f"shown={shown_ulid(app)} wanted={app.wanted_key} notices={notices(app)}"
+        state = f"shown={shown_ulid(app)} wanted={app.state.wanted_key} notices={notices(app)}"
         raise AssertionError(f"{error}; {state}") from None
     await ready(pilot)
 
@@ -179,7 +179,7 @@ async def reopened(pilot: Any) -> None:
     app = pilot.app
     await wait_until(
         pilot,
-        lambda: app.replay.timeline is not None and app.replay.timeline.kinds == app.kinds,
+        lambda: app.replay.timeline is not None and app.replay.timeline.kinds == app.state.kinds,
         "the session to reopen with the new kinds",
     )
     await settle(pilot)

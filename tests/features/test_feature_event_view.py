@@ -26,7 +26,7 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import TIMING_START, notices, open_and_settle, wait_for_notice
-from zero_session_tui.app import ZeroSessionApp
+from zero_session_tui.controllers import copy as copy_controller
 from zero_session_tui.sanitize import DETAIL_CAP
 from zero_session_tui.screens.confirm import ConfirmScreen
 from zero_session_tui.screens.event_detail import EventDetailScreen, chunk_end
@@ -204,14 +204,14 @@ async def test_copy_is_capped_at_1_mib_and_the_notice_says_so(app_factory, workd
 
 async def test_keys_are_answered_while_the_copy_worker_runs(app_factory, fixture_db, monkeypatch):
     release, started = threading.Event(), threading.Event()
-    original = ZeroSessionApp._clipboard_text
+    original = copy_controller.clipboard_text
 
     def slow(text: str) -> tuple[str, bool, bool]:
         started.set()
         release.wait(10)
         return original(text)
 
-    monkeypatch.setattr(ZeroSessionApp, "_clipboard_text", staticmethod(slow))
+    monkeypatch.setattr(copy_controller, "clipboard_text", slow)
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
     async with app.run_test(size=SIZE) as pilot:
         await open_and_settle(pilot, ALL_KINDS)

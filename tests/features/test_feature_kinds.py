@@ -67,7 +67,7 @@ async def test_a_kind_key_hides_that_kind_and_shows_it_again(app_factory, fixtur
         assert everything == list(SEQ_KIND.items())
         counts_before = bar_text(app).split("   ", 1)[1]
         await _toggle(pilot, "system")
-        assert app.kinds == frozenset(KEYS) - {"system"}
+        assert app.state.kinds == frozenset(KEYS) - {"system"}
         shown = _shown(app)
         assert shown == [(seq, kind) for seq, kind in SEQ_KIND.items() if kind != "system"]
         assert app.replay.timeline.count == 13
@@ -76,7 +76,7 @@ async def test_a_kind_key_hides_that_kind_and_shows_it_again(app_factory, fixtur
         assert bar_text(app).split("   ", 1)[1] == counts_before
         assert _struck(app) == {"system"}
         await _toggle(pilot, "system")
-        assert app.kinds is None
+        assert app.state.kinds is None
         assert _shown(app) == everything
         assert _struck(app) == set()
 
@@ -86,11 +86,11 @@ async def test_only_the_kinds_left_on_are_shown(app_factory, fixture_db):
     async with app.run_test(size=SIZE) as pilot:
         await open_and_settle(pilot, ALL_KINDS)
         await _toggle(pilot, "prompt", "command", "system", "mode_change")
-        assert app.kinds == frozenset({"warn", "alert"})
+        assert app.state.kinds == frozenset({"warn", "alert"})
         assert _shown(app) == [(6, "warn"), (9, "warn"), (10, "alert"), (12, "warn")]
         assert _struck(app) == {"prompt", "command", "system", "mode_change"}
         await _toggle(pilot, "warn", "alert")  # nothing left
-        assert app.kinds == frozenset()
+        assert app.state.kinds == frozenset()
         assert _shown(app) == []
         assert str(app.replay.border_subtitle) == "no events shown"
         await _toggle(pilot, "alert")
@@ -114,7 +114,7 @@ async def test_toggling_keeps_the_place(app_factory, fixture_db):
         await _toggle(pilot, "alert")
         assert replay.cursor_event_seq() == 13
         await _toggle(pilot, "alert", "warn", "system")
-        assert app.kinds is None
+        assert app.state.kinds is None
         assert replay.cursor_event_seq() == 13
 
 

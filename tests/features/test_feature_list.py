@@ -29,9 +29,8 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import listed, notices, open_and_settle, wait_for_notice
-from zero_session_tui.app import PREVIEW_DELAY
 from zero_session_tui.catalog import LIVE_WINDOW
-from zero_session_tui.messages import SessionHighlighted
+from zero_session_tui.controllers.opening import PREVIEW_DELAY
 from zero_session_tui.screens.confirm import ConfirmScreen
 from zero_session_tui.screens.filter import FilterScreen
 from zero_session_tui.widgets.session_table import SessionTable
@@ -125,11 +124,12 @@ async def test_a_stale_highlight_does_not_replace_the_session_asked_for(app_fact
         assert app.table.current_item().session.ulid == ALL_KINDS
         first_row = app.table.items[0]
         assert first_row.session.ulid == LIVE
-        app.post_message(SessionHighlighted(first_row))  # late, for a row the cursor left
+        # Late, for a row the cursor left:
+        app.post_message(SessionTable.SessionHighlighted(first_row))
         await pilot.pause(PREVIEW_DELAY * 3)
         await settle(pilot)
         assert shown_ulid(app) == ALL_KINDS
-        assert app.wanted_key == app.shown_key
+        assert app.state.wanted_key == app.state.shown_key
         # A highlight of the row the cursor is on still previews it.
         app.table.focus()
         await show_session(pilot, LIVE)
@@ -147,7 +147,7 @@ async def test_s_cycles_the_sort_through_every_column(app_factory, fixture_db):
         for key in [*SessionTable.SORTABLE[1:], "started"]:
             await pilot.press("s")
             await _reloaded(pilot)
-            assert (app.list_order.sort, app.list_order.descending) == (key, True)
+            assert (app.state.list_order.sort, app.state.list_order.descending) == (key, True)
             assert listed(app) == _store_order(fixture_db, sort=key), key
             if key == "started":
                 assert _title(app) == "Sessions \u00b7 7"
@@ -171,14 +171,14 @@ async def test_sorted_orders_are_right_on_their_own_terms(app_factory, fixture_d
         assert listed(app)[0] == ALL_KINDS  # 16 events
         await pilot.press("S")  # reversed
         await _reloaded(pilot)
-        assert app.list_order.descending is False
+        assert app.state.list_order.descending is False
         counts = [item.summary.event_count for item in app.table.items]
         assert counts == sorted(counts)
         assert _title(app) == "Sessions \u00b7 7 \u00b7 by events \u25b2"
         assert listed(app) == _store_order(fixture_db, sort="events", descending=False)
         await pilot.press("s", "s", "s", "s")  # warn, alert, last event, session
         await _reloaded(pilot)
-        assert app.list_order.sort == "session"
+        assert app.state.list_order.sort == "session"
         assert listed(app) == sorted(NEWEST_FIRST, reverse=True)
 
 
@@ -200,11 +200,11 @@ async def test_a_header_click_sorts_by_that_column_and_again_reverses(app_factor
         for key in ("events", "duration"):
             await pilot.click(table, offset=_header_offset(table, key))
             await _reloaded(pilot)
-            assert (app.list_order.sort, app.list_order.descending) == (key, True)
+            assert (app.state.list_order.sort, app.state.list_order.descending) == (key, True)
             assert listed(app) == _store_order(fixture_db, sort=key)
             await pilot.click(table, offset=_header_offset(table, key))
             await _reloaded(pilot)
-            assert (app.list_order.sort, app.list_order.descending) == (key, False)
+            assert (app.state.list_order.sort, app.state.list_order.descending) == (key, False)
             assert listed(app) == _store_order(fixture_db, sort=key, descending=False)
             assert _title(app).endswith(f"by {key} \u25b2")
 
@@ -309,4 +309,4 @@ async def test_a_bad_date_is_refused_in_the_dialog(app_factory, fixture_db):
         await pilot.pause()
         assert not isinstance(app.screen, FilterScreen)
         assert listed(app) == NEWEST_FIRST
-        assert app.list_order.where.is_empty
+        assert app.state.list_order.where.is_empty

@@ -290,15 +290,15 @@ async def test_fast_s_and_S_presses_each_count(app_factory, fixture_db):
         for _ in range(3):
             table.action_sort(1)
         await _reloaded(pilot)
-        assert (app.list_order.sort, app.list_order.descending) == ("warn", True)
+        assert (app.state.list_order.sort, app.state.list_order.descending) == ("warn", True)
         assert listed(app) == _store_order(fixture_db, sort="warn")
         table.action_sort(0)
         table.action_sort(0)
         await _reloaded(pilot)
-        assert (app.list_order.sort, app.list_order.descending) == ("warn", True)
+        assert (app.state.list_order.sort, app.state.list_order.descending) == ("warn", True)
         await pilot.press("s", "s", "S")  # as typed
         await _reloaded(pilot)
-        assert (app.list_order.sort, app.list_order.descending) == ("last_event", False)
+        assert (app.state.list_order.sort, app.state.list_order.descending) == ("last_event", False)
         assert listed(app) == _store_order(fixture_db, sort="last_event", descending=False)
 
 

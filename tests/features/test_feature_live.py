@@ -28,7 +28,7 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import listed, open_and_settle
-from zero_session_tui.app_live import SessionsRefreshed
+from zero_session_tui.follow_reads import PollResult, SessionsRefreshed
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).with_name("_live_writer.py")
@@ -173,7 +173,7 @@ async def test_live_updates_keep_the_list_filter(app_factory, fixture_db):
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        app.list_order = replace(app.list_order, where=SessionFilter(status="ended"))
+        app.state.list_order = replace(app.state.list_order, where=SessionFilter(status="ended"))
         app.reload_sessions()
         await wait_until(pilot, lambda: app.table.complete, "the filtered list")
         # The cursor is on the first ended session, LONG: the pane previews it.
@@ -204,7 +204,9 @@ async def test_a_refresh_racing_a_reload_keeps_every_row_once(app_factory, fixtu
         await ready(pilot)
         before = list(app.table.items)
         app.reload_sessions()
-        app.post_message(SessionsRefreshed(before[:3], [], [], len(before)))
+        app.call_later(
+            app.follow.apply, PollResult(listed=SessionsRefreshed(before[:3], [], [], len(before)))
+        )
         await wait_until(pilot, lambda: app.table.complete, "the reloaded list")
         await settle(pilot)
         assert listed(app) == [item.session.ulid for item in before]

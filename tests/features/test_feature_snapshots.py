@@ -147,7 +147,7 @@ def test_snapshot_sorted_list(snap_compare, app_factory, fixture_db):
         app = pilot.app
         await ready(pilot)
         await pilot.press("s", "s")
-        await wait_until(pilot, lambda: app.list_order.sort == "events", "the sort")
+        await wait_until(pilot, lambda: app.state.list_order.sort == "events", "the sort")
         await wait_until(pilot, lambda: app.table.complete, "the sorted list")
         await settle(pilot)
         assert app.table.current_item().session.ulid == shown_ulid(app) == LIVE

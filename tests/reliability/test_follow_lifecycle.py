@@ -90,7 +90,7 @@ def test_a_file_replaced_under_the_app_is_noticed_and_reopened(tmp_path: Path, f
             timeout=10,
         )
         relisted = await wait_until(pilot, lambda: app.table.row_count == 3, timeout=10)
-        gone = await wait_until(pilot, lambda: app.shown_key is None, timeout=10)
+        gone = await wait_until(pilot, lambda: app.state.shown_key is None, timeout=10)
         return noticed, relisted, gone, [str(n.message) for n in notifications(app)]
 
     _, (noticed, relisted, gone, said) = run_app([db], scenario, args=["--no-welcome"], clock=_now)

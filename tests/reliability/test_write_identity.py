@@ -111,7 +111,7 @@ async def _show(app, pilot, session_id: int) -> None:
     assert await wait_until(pilot, lambda: app.table.row_count >= 1, timeout=10)
     app.table.select_key(0, session_id)
     assert await wait_until(pilot, lambda: app.table.current_item().key.session_id == session_id)
-    if app.shown_key is None or app.shown_key.session_id != session_id:
+    if app.state.shown_key is None or app.state.shown_key.session_id != session_id:
         app.open_session(app.table.current_item().key)
     assert await wait_until(pilot, replay_loaded(app), timeout=10)
 
@@ -207,7 +207,7 @@ def test_a_wrap_saved_after_the_file_was_replaced_writes_nothing(
         _run("replace", restored, db)
         if save == "after-the-app-noticed":
             assert await wait_until(pilot, lambda: bool(_notices(app, "replaced")), timeout=10)
-            assert await wait_until(pilot, lambda: app.shown_key is None, timeout=10)
+            assert await wait_until(pilot, lambda: app.state.shown_key is None, timeout=10)
         await pilot.press("s")
         told = await wait_until(pilot, lambda: bool(_notices(app, "wrap", X)), timeout=10)
         await pilot.pause(0.3)
@@ -236,7 +236,7 @@ def test_a_wrap_asked_for_as_the_file_is_reopened_is_never_of_another_session(
 
     async def scenario(app, pilot):
         await _show(app, pilot, 1)
-        app.watcher = None  # hold the poll here, between its two halves
+        app.follow.watcher = None  # hold the poll here, between its two halves
         _run("replace", restored, db)
         assert [c.what for c in app.catalog.check_files()] == ["replaced"]
         await pilot.press("w")

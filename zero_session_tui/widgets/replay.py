@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import tzinfo
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from rich.style import Style
 from rich.text import Text
@@ -28,16 +28,27 @@ from ..kinds import KINDS
 from ..player import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
+from . import replay_messages as messages
 from .event_line import LineStyles, render_event_line
-from .replay_messages import ReplayMessages
 from .replay_pages import Pages
 from .replay_playback import Playback, Scheduler
 
 __all__ = ["ReplayView"]
 
 
-class ReplayView(ReplayMessages, ScrollView, can_focus=True):
+class ReplayView(ScrollView, can_focus=True):
     """Scrolling, filterable, playable replay of one session."""
+
+    # Its messages (in replay_messages.py), each carrying frozen values, never the view.
+    Changed: TypeAlias = messages.Changed
+    Expand: TypeAlias = messages.Expand
+    Back: TypeAlias = messages.Back
+    KindToggled: TypeAlias = messages.KindToggled
+    Find: TypeAlias = messages.Find
+    JumpAsked: TypeAlias = messages.JumpAsked
+    FindAsked: TypeAlias = messages.FindAsked
+    CopyTextAsked: TypeAlias = messages.CopyTextAsked
+    CopyLinkAsked: TypeAlias = messages.CopyLinkAsked
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "replay--seq",
@@ -166,7 +177,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
 
     def announce(self) -> None:
         self._update_title()
-        self.post_message(self.Changed(self))
+        self.post_message(self.Changed(messages.ReplayProgress.of(self)))
 
     def _update_title(self) -> None:
         timeline = self.timeline
@@ -369,7 +380,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             return
         event = timeline.cached(self.cursor)
         if event is not None:
-            self.post_message(self.Expand(timeline, event))
+            self.post_message(self.Expand(timeline.session.ulid, event, timeline.origin))
 
     def action_back(self) -> None:
         if self.play_head is not None:
@@ -378,7 +389,7 @@ class ReplayView(ReplayMessages, ScrollView, can_focus=True):
             self.post_message(self.Back())
 
     def action_request(self, what: str) -> None:
-        self.post_message(self.Request(what))
+        self.post_message(messages.REQUESTS[what]())
 
     def action_toggle_kind(self, kind: str) -> None:
         self.post_message(self.KindToggled(kind))

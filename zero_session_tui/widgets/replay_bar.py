@@ -7,27 +7,27 @@ from textual.widgets import Static
 
 from ..formatting import clock_offset
 from ..kinds import KINDS, shown_counts
-from .replay import ReplayView
+from .replay_messages import ReplayProgress
 
 __all__ = ["ReplayBar"]
 
 
 class ReplayBar(Static):
-    """Shows, never decides: the app feeds it the view and the kind counts."""
+    """Shows, never decides: the app feeds it the pane's progress and the kind counts."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.counts: dict[str, int] = {}
         self.kinds: frozenset[str] | None = None
-        self._view: ReplayView | None = None
+        self._progress = ReplayProgress()
 
     def set_counts(self, counts: dict[str, int], kinds: frozenset[str] | None) -> None:
         self.counts = counts
         self.kinds = kinds
         self._render_bar()
 
-    def show_view(self, view: ReplayView) -> None:
-        self._view = view
+    def show_progress(self, progress: ReplayProgress) -> None:
+        self._progress = progress
         self._render_bar()
 
     def on_resize(self) -> None:
@@ -43,18 +43,14 @@ class ReplayBar(Static):
 
     def _line(self, *, names: bool) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
-        view = self._view
-        if view is not None and view.timeline is not None:
-            play = view.play
-            if view.play_head is not None:
+        progress = self._progress
+        if progress.shown:
+            play, head = progress.play, progress.head
+            if head is not None:
                 state = "\u25b6" if play.playing else "\u2759\u2759"
-                timeline = view.timeline
-                event = timeline.cached(view.play_head)
-                when = clock_offset(event.at if event else None, timeline.origin)
+                when = clock_offset(head.at, head.origin)
                 line.append(f"{state} {play.speed_label} ", style="bold")
-                line.append(
-                    f"{timeline.seq_of_row(view.play_head):,} / {timeline.count:,} \u00b7 {when}"
-                )
+                line.append(f"{head.seq:,} / {head.count:,} \u00b7 {when}")
                 if play.auto_pause:
                     line.append(" \u00b7 auto-pause")
                 line.append("   ")

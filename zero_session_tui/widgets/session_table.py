@@ -12,24 +12,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import DataTable
 
 from ..catalog import SessionItem, SessionKey
-from ..messages import (
-    FilterRequested,
-    MoreSessionsWanted,
-    SessionChosen,
-    SessionHighlighted,
-    SortRequested,
-)
 from ..session_pages import SORT_ORDER
+from . import session_table_messages as messages
 from .session_columns import (
     LABELS,
     RIGHT,
@@ -51,8 +44,13 @@ DOWN, UP = "\u25bc", "\u25b2"
 class SessionTable(DataTable[Text]):
     """Sessions, newest first; more rows load as the cursor nears the end."""
 
-    class EndWanted(Message):
-        """``End``/``G`` before the whole list is loaded: load the rest of it."""
+    # Its messages (in session_table_messages.py), each carrying frozen values only.
+    SessionHighlighted: TypeAlias = messages.SessionHighlighted
+    SessionChosen: TypeAlias = messages.SessionChosen
+    MoreWanted: TypeAlias = messages.MoreWanted
+    EndWanted: TypeAlias = messages.EndWanted
+    SortRequested: TypeAlias = messages.SortRequested
+    FilterRequested: TypeAlias = messages.FilterRequested
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", show=True),
@@ -225,7 +223,7 @@ class SessionTable(DataTable[Text]):
         current = self.current_item()
         if current is not None and current != before:
             # The cursor's row now shows another session: as if the cursor had moved to it.
-            self.post_message(SessionHighlighted(current))
+            self.post_message(self.SessionHighlighted(current))
         self._update_title()
 
     def set_total(self, total: int) -> None:
@@ -280,7 +278,7 @@ class SessionTable(DataTable[Text]):
         self.sort_key, self.descending = key, descending
         self._pending_sorts.append((key, descending))
         self._update_title()
-        self.post_message(SortRequested(key, descending))
+        self.post_message(self.SortRequested(key, descending))
 
     def action_sort(self, step: int) -> None:
         if step:
@@ -291,7 +289,7 @@ class SessionTable(DataTable[Text]):
         self._request_sort(key, descending)
 
     def action_filter(self) -> None:
-        self.post_message(FilterRequested())
+        self.post_message(self.FilterRequested())
 
     def action_scroll_bottom(self) -> None:
         """The last session of the whole list: load the rest first when it is not loaded."""
@@ -332,17 +330,17 @@ class SessionTable(DataTable[Text]):
         event.stop()
         item = self.current_item()
         if item is not None:
-            self.post_message(SessionHighlighted(item))
+            self.post_message(self.SessionHighlighted(item))
         if self._near_end():
-            self.post_message(MoreSessionsWanted())
+            self.post_message(self.MoreWanted())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.current_item()
         if item is not None:
-            self.post_message(SessionChosen(item))
+            self.post_message(self.SessionChosen(item))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if not self.complete and not self._to_end and new >= self.max_scroll_y - _PREFETCH_ROWS:
-            self.post_message(MoreSessionsWanted())
+            self.post_message(self.MoreWanted())

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.screen import Screen
 
-from .app_tools import ToolsMixin
-from .screens.help import describe_keys
-from .screens.main import MainScreen
-from .widgets.replay import ReplayView
-from .widgets.session_table import SessionTable
+from ..screens.help import describe_keys
+from ..screens.main import MainScreen
+from ..widgets.replay import ReplayView
+from ..widgets.session_table import SessionTable
 
-__all__ = ["CommandsMixin"]
+if TYPE_CHECKING:
+    from ..app import ZeroSessionApp
 
-_MOVES = frozenset({"move(-1)", "move(1)", "page(-1)", "page(1)", "cursor_down", "cursor_up"})
+__all__ = ["MOVES", "KeysAndCommands"]
+
+MOVES = frozenset({"move(-1)", "move(1)", "page(-1)", "page(1)", "cursor_down", "cursor_up"})
 """Bindings left out of the palette: moving the cursor one row is not an action to search."""
 
 
@@ -40,20 +42,23 @@ def _bindings(bindings: Iterable[BindingType]) -> Iterable[Binding]:
         yield binding if isinstance(binding, Binding) else Binding(*binding)
 
 
-class CommandsMixin(ToolsMixin):
+class KeysAndCommands:
+    def __init__(self, app: ZeroSessionApp) -> None:
+        self.app = app
+
     def help_groups(self) -> list[tuple[str, list[BindingType]]]:
-        from .screens.confirm import ConfirmScreen
-        from .screens.event_detail import EventDetailScreen
-        from .screens.filter import FilterScreen
-        from .screens.forks import ForksScreen
-        from .screens.search import SearchScreen
-        from .screens.wrap import WrapScreen
+        from ..screens.confirm import ConfirmScreen
+        from ..screens.event_detail import EventDetailScreen
+        from ..screens.filter import FilterScreen
+        from ..screens.forks import ForksScreen
+        from ..screens.search import SearchScreen
+        from ..screens.wrap import WrapScreen
 
         return [
             (
                 "Everywhere",
                 [
-                    *self.BINDINGS,
+                    *self.app.BINDINGS,
                     *MainScreen.BINDINGS,
                     Binding("ctrl+p", "command_palette", "All actions"),
                 ],
@@ -82,25 +87,26 @@ class CommandsMixin(ToolsMixin):
             ("Delete (d)", list(ConfirmScreen.BINDINGS)),
         ]
 
-    def action_help(self) -> None:
-        from .screens.help import HelpScreen
+    def show_help(self) -> None:
+        from ..screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_groups()))
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(self.help_groups()))
 
     def _palette_commands(self) -> list[_Command]:
         """Every action of the main screen with its key, from the owners' bindings."""
+        app = self.app
         places: Sequence[tuple[str, DOMNode, Iterable[BindingType]]] = (
-            ("", self, self.BINDINGS),
-            ("", self.main, MainScreen.BINDINGS),
-            ("list", self.table, SessionTable.BINDINGS),
-            ("replay", self.replay, ReplayView.BINDINGS),
+            ("", app, app.BINDINGS),
+            ("", app.main, MainScreen.BINDINGS),
+            ("list", app.table, SessionTable.BINDINGS),
+            ("replay", app.replay, ReplayView.BINDINGS),
         )
         commands: list[_Command] = []
         seen: set[tuple[str, str]] = set()
         for place, target, bindings in places:
             for binding in _bindings(bindings):
-                if not binding.description or binding.action in _MOVES:
+                if not binding.description or binding.action in MOVES:
                     continue
                 if (place, binding.action) in seen:
                     continue
@@ -109,12 +115,8 @@ class CommandsMixin(ToolsMixin):
                 commands.append(_Command(place, key, binding.description, binding.action, target))
         return commands
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for system in super().get_system_commands(screen):
-            if system.title != "Keys":  # ours (?) lists every place's keys: once, not twice
-                yield system
-        if not isinstance(screen, MainScreen):
-            return
+    def system_commands(self) -> Iterable[SystemCommand]:
+        """The main screen's own commands, after Textual's (see ``get_system_commands``)."""
         for command in self._palette_commands():
             where = f" \u00b7 in the {command.place}" if command.place else ""
             yield SystemCommand(
@@ -122,11 +124,11 @@ class CommandsMixin(ToolsMixin):
                 f"key {command.key}{where}",
                 self._runner(command.action, command.target),
             )
-        yield SystemCommand("Session list", "Move to the session list", self.table.focus)
-        yield SystemCommand("Replay pane", "Move to the replay pane", self.replay.focus)
+        yield SystemCommand("Session list", "Move to the session list", self.app.table.focus)
+        yield SystemCommand("Replay pane", "Move to the replay pane", self.app.replay.focus)
 
     def _runner(self, action: str, target: DOMNode) -> Callable[[], None]:
         def run() -> None:
-            self.call_later(self.run_action, action, target)
+            self.app.call_later(self.app.run_action, action, target)
 
         return run
