@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from store import EventKind, Store, milestones
-from tests.app.harness import SettableClock, ready, settle, shown_ulid, ulid_at, wait_until
+from store.clocks import SettableClock
+from tests.app.harness import ready, settle, shown_ulid, ulid_at, wait_until
 
 K = EventKind
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from store import EventKind, Store, milestones
+from store.clocks import SettableClock
 from tests.app.harness import (
     ALL_KINDS,
     BIG,
@@ -19,7 +20,6 @@ from tests.app.harness import (
     LONG_TEXT,
     LONG_TEXT_SEQ,
     SIZE,
-    SettableClock,
     add_session,
     settle,
     ulid_at,
