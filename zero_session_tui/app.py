@@ -3,7 +3,7 @@
 The app owns the one ``BrowsingState`` (what is wanted, what is shown, the kinds, the list's
 order) and the controllers that change it, one job each (``controllers/``). Textual's message
 handlers and actions live here, on the DOM node, and delegate to them in one line. Thread
-work goes through ``in_thread`` (``controllers/threads.py``): a result is applied on the UI
+work goes through ``in_thread`` (``workers.py``): a result is applied on the UI
 thread, or dropped when the app is closing or what it was for is no longer wanted.
 """
 
@@ -27,7 +27,6 @@ from .controllers.follow import LiveFollow
 from .controllers.opening import SessionOpener
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
-from .controllers.threads import report, run_in_thread
 from .controllers.welcome import Welcome
 from .player import PlayState
 from .screens.main import MainScreen
@@ -35,6 +34,7 @@ from .warmup import Warmup
 from .widgets.replay import ReplayView
 from .widgets.replay_bar import ReplayBar
 from .widgets.session_table import SessionTable
+from .workers import report, run_in_thread
 
 if TYPE_CHECKING:
     from .screens.search import SearchResult

@@ -2,5 +2,5 @@
 
 Each takes the app (its widgets, catalog, clock) and the one ``BrowsingState``; Textual's
 message handlers stay on the app and delegate here. Thread work goes through
-``threads.run_in_thread``.
+``workers.run_in_thread``.
 """

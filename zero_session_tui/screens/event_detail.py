@@ -8,11 +8,11 @@ find in the event's whole text (in a worker: a 50 MB text is searched off the UI
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -25,6 +25,7 @@ from ..formatting import clock_offset, local_time
 from ..sanitize import DETAIL_CAP, inert
 from ..widgets.event_text import EventText
 from ..widgets.replay import ReplayView
+from ..workers import run_in_thread
 
 __all__ = ["FIND_COUNT_LIMIT", "EventDetailScreen", "chunk_end"]
 
@@ -191,50 +192,52 @@ class EventDetailScreen(ModalScreen[None]):
         self._finding = True
         self._find(self.needle, start, forward=direction > 0, first=False)
 
-    @work(thread=True, exclusive=True, group="event-find", exit_on_error=False)
     def _find(self, needle: str, start: int, *, forward: bool, first: bool) -> None:
-        event = self.event
-        text = event.text
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)
-        found = _search(pattern, text, start, forward)
-        wrapped = found is None and not first
-        if wrapped:
-            found = _search(pattern, text, 0 if forward else len(text), forward)
-        if found is None:
-            self.app.call_from_thread(self._found, event, needle, None, False, 0, 0, None)
-            return
-        index = total = 0
-        for total, hit in enumerate(pattern.finditer(text), start=1):
-            if hit.start() <= found:
-                index = total
-            if total >= FIND_COUNT_LIMIT:
-                break
-        prepared = None
-        if found + len(needle) > self.shown:  # beyond what is shown: read up to it here
-            end = self.shown
-            while end < found + len(needle):  # through the chunk m would show it in
-                end = chunk_end(text, end)
-            prepared = (*chunk_lines(text, self.shown, end), self.shown, end)
-        line = text.count("\n", 0, found)
-        self.app.call_from_thread(
-            self._found, event, needle, found, wrapped, index, total, (line, prepared)
+        event, shown = self.event, self.shown  # taken here: the worker reads no widget
+
+        def search() -> _Found:
+            text = event.text
+            pattern = re.compile(re.escape(needle), re.IGNORECASE)
+            found = _search(pattern, text, start, forward)
+            wrapped = found is None and not first
+            if wrapped:
+                found = _search(pattern, text, 0 if forward else len(text), forward)
+            if found is None:
+                return _Found(event, needle, None, False, 0, 0, None)
+            index = total = 0
+            for total, hit in enumerate(pattern.finditer(text), start=1):
+                if hit.start() <= found:
+                    index = total
+                if total >= FIND_COUNT_LIMIT:
+                    break
+            prepared = None
+            if found + len(needle) > shown:  # beyond what is shown: read up to it here
+                end = shown
+                while end < found + len(needle):  # through the chunk m would show it in
+                    end = chunk_end(text, end)
+                prepared = (*chunk_lines(text, shown, end), shown, end)
+            line = text.count("\n", 0, found)
+            return _Found(event, needle, found, wrapped, index, total, (line, prepared))
+
+        def stale() -> None:
+            self._finding = False
+            self._queued.clear()
+
+        run_in_thread(
+            self,
+            search,
+            self._found,
+            group="event-find",
+            exclusive=True,
+            wanted=lambda found: found.event is self.event and found.needle == self.needle,
+            stale=stale,
         )
 
-    def _found(
-        self,
-        event: StoredEvent,
-        needle: str,
-        found: int | None,
-        wrapped: bool,
-        index: int,
-        total: int,
-        place: tuple[int, tuple[list[str], bool, int, int] | None] | None,
-    ) -> None:
+    def _found(self, found: _Found) -> None:
         self._finding = False
-        if event is not self.event or needle != self.needle or not self.is_attached:
-            self._queued.clear()
-            return
-        self._say_found(needle, found, wrapped, index, total, place)
+        self._say_found(
+            found.needle, found.at, found.wrapped, found.index, found.total, found.place
+        )
         if self._queued:
             self.action_find_next(self._queued.pop(0))
 
@@ -265,6 +268,19 @@ class EventDetailScreen(ModalScreen[None]):
         self.match = found
         self.body.show_line(line)
         self.query_one("#detail").border_subtitle = Text(f"{inert(needle)!r} {where}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """Where a find in the event landed (``at``: None when nowhere)."""
+
+    event: StoredEvent
+    needle: str
+    at: int | None
+    wrapped: bool
+    index: int
+    total: int
+    place: tuple[int, tuple[list[str], bool, int, int] | None] | None
 
 
 def _search(pattern: re.Pattern[str], text: str, start: int, forward: bool) -> int | None:

@@ -10,7 +10,6 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,6 +21,7 @@ from textual.widgets.option_list import Option
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import local_time, plural, short_ulid
 from ..sanitize import inert, one_line
+from ..workers import run_in_thread
 
 __all__ = ["SearchResult", "SearchScreen"]
 
@@ -84,25 +84,29 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             self._search(self.initial)
         self._index()
 
-    @work(thread=True, group="search-index", exit_on_error=False)
     def _index(self) -> None:
         """Bring the full-text index up to date; searches stay complete meanwhile (what is
         not indexed yet is scanned), only slower."""
-        partitions = self.catalog.partitions
+        catalog, app = self.catalog, self.app
+        partitions = catalog.partitions
 
-        position = 0
+        def update() -> None:
+            position = 0
 
-        def progress(done: int, newest: int) -> None:
-            share = (position + done / max(newest, 1)) / len(partitions)
-            self.app.call_from_thread(self._index_note, f"indexing text: {share:.0%}")
+            def progress(done: int, newest: int) -> None:  # said while it runs
+                share = (position + done / max(newest, 1)) / len(partitions)
+                app.call_from_thread(self._index_note, f"indexing text: {share:.0%}")
 
-        try:
             for position, partition in enumerate(partitions):  # noqa: B007 - read by progress
-                self.catalog.update_index(partition.index, progress)
-        except Exception as error:
-            self.app.call_from_thread(self._index_note, f"no search index: {describe(error)}")
-            return
-        self.app.call_from_thread(self._index_note, "")
+                catalog.update_index(partition.index, progress)
+
+        run_in_thread(
+            self,
+            update,
+            lambda _: self._index_note(""),
+            group="search-index",
+            failed=lambda error: self._index_note(f"no search index: {describe(error)}"),
+        )
 
     def _index_note(self, note: str) -> None:
         self.index_note = note
@@ -144,17 +148,22 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         self._refresh_status()
         self._run(needle)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def _run(self, needle: str) -> None:
-        options: list[Option | None] = []
-        results: dict[str, SearchResult] = {}
-        if needle.strip():
-            try:
+        def collect() -> tuple[list[Option | None], dict[str, SearchResult]]:
+            options: list[Option | None] = []
+            results: dict[str, SearchResult] = {}
+            if needle.strip():
                 self._collect(needle, options, results)
-            except Exception as error:
-                self.app.call_from_thread(self._show, needle, [], {}, describe(error))
-                return
-        self.app.call_from_thread(self._show, needle, options, results, None)
+            return options, results
+
+        run_in_thread(
+            self,
+            collect,
+            lambda found: self._show(needle, *found, None),
+            group="search",
+            exclusive=True,
+            failed=lambda error: self._show(needle, [], {}, describe(error)),
+        )
 
     def _collect(
         self, needle: str, options: list[Option | None], results: dict[str, SearchResult]

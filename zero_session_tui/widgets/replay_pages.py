@@ -14,6 +14,7 @@ from store import StoredEvent
 
 from ..catalog import describe
 from ..timeline import PAGE_SIZE, Timeline
+from ..workers import run_in_thread
 
 if TYPE_CHECKING:
     from .replay import ReplayView
@@ -39,11 +40,13 @@ class Pages:
         if timeline is None or page in self.pending or timeline.has_page(page):
             return
         self.pending.add(page)
-        self.view.run_worker(
-            lambda: self._fetch(timeline, page),
-            thread=True,
+        catalog = self.view.catalog
+        run_in_thread(
+            self.view,
+            lambda: timeline.fetch_page(catalog, page),
+            lambda _: self._arrived(timeline, page),
             group="replay-pages",
-            exit_on_error=False,
+            failed=lambda error: self._failed(timeline, page, describe(error)),
         )
 
     def with_cursor_event(self, callback: Callable[[StoredEvent], None]) -> None:
@@ -58,15 +61,6 @@ class Pages:
             return
         self._waiters.append((view.cursor, callback))
         self.want(view.cursor // PAGE_SIZE)
-
-    def _fetch(self, timeline: Timeline, page: int) -> None:
-        app = self.view.app
-        try:
-            timeline.fetch_page(self.view.catalog, page)
-        except Exception as error:
-            app.call_from_thread(self._failed, timeline, page, describe(error))
-            return
-        app.call_from_thread(self._arrived, timeline, page)
 
     def _arrived(self, timeline: Timeline, page: int) -> None:
         self.pending.discard(page)

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from ..catalog import describe
+from .catalog import describe
 
 __all__ = ["report", "run_in_thread"]
 
