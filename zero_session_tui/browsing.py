@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store import EventKind
-
 from .catalog import ListOrder, SessionKey
+from .kinds import ALL_KINDS
 
-__all__ = ["ALL_KINDS", "BrowsingState"]
-
-ALL_KINDS = frozenset(kind.value for kind in EventKind)
-"""Every kind the replay can show: with all of them on, ``BrowsingState.kinds`` is None."""
+__all__ = ["BrowsingState"]
 
 
 @dataclass(slots=True)
@@ -30,7 +26,7 @@ class BrowsingState:
     shown_key: SessionKey | None = None
     """The session the replay pane shows."""
     kinds: frozenset[str] | None = None
-    """The event kinds shown (None: all of them)."""
+    """The event kinds shown (None: all of them, ``kinds.ALL_KINDS``)."""
     read_seq: int | None = None
     """The last seq of the shown session the poll has read (None: none yet)."""
     counted_seq: int | None = None

@@ -9,7 +9,6 @@ from textual.app import App
 
 from store import SessionError
 from tests.app.harness import ALL_KINDS, ALL_KINDS_EVENTS
-from zero_session_tui.browsing import ALL_KINDS as EVERY_KIND
 from zero_session_tui.browsing import BrowsingState
 from zero_session_tui.catalog import Catalog, SessionKey
 from zero_session_tui.follow_reads import (
@@ -19,6 +18,7 @@ from zero_session_tui.follow_reads import (
     grown_shape,
     read_followed,
 )
+from zero_session_tui.kinds import ALL_KINDS as EVERY_KIND
 from zero_session_tui.timeline import TimelineShape
 from zero_session_tui.workers import run_in_thread
 
