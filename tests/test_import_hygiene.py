@@ -22,16 +22,18 @@ STORE = sorted(
 CORE = [
     f"zero_session_tui.{name}"
     for name in (
-        "browser_state",  # the browsing state: what is wanted, shown, kinds, order
+        "browser_state",  # the browser's own state file (welcome seen)
+        "browsing",  # BrowsingState: what is wanted and shown, the kinds, the list's order
         "catalog",  # the partitions (databases) and what is read from them
         "cli",  # the command line
         "demo",  # the demo database
         "exit_codes",
         "export",  # JSONL and Markdown exports
+        "follow_reads",  # what a live poll reads, as frozen values
         "fork_tree",  # the fork tree's walk
         "formatting",  # times, durations, ids as text
         "kinds",  # the kinds' order, keys, glyphs, labels
-        "live",  # follow: what a poll found
+        "live",  # follow: which databases changed (data_version, file identity)
         "locations",  # where files go
         "player",  # the replay's clock
         "sanitize",  # untrusted text made inert
@@ -39,10 +41,10 @@ CORE = [
         "session_pages",  # the list's pages and merge order
         "session_ref",  # ulid / ulid#seq parsing
         "timeline",  # a session's events in keyset pages
-        "warmup",
+        "warmup",  # reads started before Textual is imported
     )
 ]
-# Not core: ``terminal_guard`` runs the Textual app and prints a crash with Rich (imported
+# Not core: ``workers`` (run_in_thread, Textual's workers), ``terminal_guard`` runs the Textual app and prints a crash with Rich (imported
 # lazily, so importing it loads neither); ``app``, ``screens``, ``widgets`` are the UI.
 WIDGETS = sorted((ROOT / "zero_session_tui" / "widgets").glob("*.py"))
 # A widget draws rows: it may name an event row and its kind, never open or query a store.
