@@ -44,8 +44,9 @@ CORE = [
         "warmup",  # reads started before Textual is imported
     )
 ]
-# Not core: ``workers`` (run_in_thread, Textual's workers), ``terminal_guard`` runs the Textual app and prints a crash with Rich (imported
-# lazily, so importing it loads neither); ``app``, ``screens``, ``widgets`` are the UI.
+# Not core: ``workers`` (run_in_thread, Textual's workers), ``terminal_guard`` runs the Textual
+# app and prints a crash with Rich (imported lazily, so importing it loads neither); ``app``,
+# ``screens``, ``widgets`` are the UI.
 WIDGETS = sorted((ROOT / "zero_session_tui" / "widgets").glob("*.py"))
 # A widget draws rows: it may name an event row and its kind, never open or query a store.
 WIDGET_STORE_NAMES = frozenset({"StoredEvent", "EventKind"})
