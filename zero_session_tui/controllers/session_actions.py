@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from store import SessionError, format_rfc3339, milestones
+from store import EventKind, SessionError, StoredEvent, format_rfc3339, milestones
 
 from .. import locations
 from ..catalog import SessionKey
@@ -70,8 +71,18 @@ class SessionActions:
             if session is None:
                 raise SessionError(f"session {inert(ulid)} no longer exists")
             ended_at = session.ended_at or now
-            report = generate(session, store.iter_events(session.id), ended_at)
-            qualifies = should_wrap(session, store.iter_events(session.id), ended_at)
+            # One read of the session: the report and the verdict come from the same rows
+            # (should_wrap needs only a prompt among them, kept as it goes by).
+            first_prompt: list[StoredEvent] = []
+
+            def events() -> Iterator[StoredEvent]:
+                for event in store.iter_events(session.id):
+                    if not first_prompt and event.kind is EventKind.PROMPT:
+                        first_prompt.append(event)
+                    yield event
+
+            report = generate(session, events(), ended_at)
+            qualifies = should_wrap(session, first_prompt, ended_at)
             return report, qualifies, session.ended_at is None
 
         def offer(computed: tuple[WrapReport, bool, bool]) -> None:
