@@ -33,9 +33,9 @@ CORE = [
         "fork_tree",  # the fork tree's walk
         "formatting",  # times, durations, ids as text
         "kinds",  # the kinds' order, keys, glyphs, labels
-        "live",  # follow: which databases changed (data_version, file identity)
+        "change_watcher",  # follow: which databases changed (data_version, file identity)
         "locations",  # where files go
-        "player",  # the replay's clock
+        "replay_timing",  # the timed replay's delays (pure)
         "sanitize",  # untrusted text made inert
         "session_items",
         "session_pages",  # the list's pages and merge order

@@ -28,7 +28,7 @@ from .controllers.opening import SessionOpener
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
 from .controllers.welcome import Welcome
-from .player import PlayState
+from .replay_timing import PlayState
 from .screens.main import MainScreen
 from .warmup import Warmup
 from .widgets.replay import ReplayView

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from store import SessionRow, Store, StoredEvent
 
 from .catalog import Catalog, FileChange, ListOrder, SessionItem, SessionKey
-from .live import ChangeWatcher
+from .change_watcher import ChangeWatcher
 from .timeline import TimelineShape
 
 __all__ = [

@@ -8,7 +8,7 @@ import pytest
 from store import SqliteError
 from tests.app.harness import LIVE, SIZE, record_notifications, wait_until
 from tests.features._feature_support import open_and_settle
-from zero_session_tui.live import ChangeWatcher
+from zero_session_tui.change_watcher import ChangeWatcher
 
 
 def _title(app) -> str:

@@ -17,7 +17,7 @@ from tests.features._feature_support import (
     reopened,
     timing_gaps,
 )
-from zero_session_tui.player import FRAME, MAX_BATCH, SPEEDS, PlayState
+from zero_session_tui.replay_timing import FRAME, MAX_BATCH, SPEEDS, PlayState
 
 T0 = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
 

@@ -22,7 +22,7 @@ import os, resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
 from zero_session_tui.catalog import Catalog
-from zero_session_tui.live import ChangeWatcher
+from zero_session_tui.change_watcher import ChangeWatcher
 paths = [Path(p) for p in sys.argv[1:]]
 catalog = Catalog.open(paths)
 watcher = ChangeWatcher(catalog)

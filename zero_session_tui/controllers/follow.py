@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import follow_reads
 from ..catalog import FileChange
+from ..change_watcher import POLL_INTERVAL, ChangeWatcher
 from ..follow_reads import (
     Followed,
     ListState,
@@ -22,7 +23,6 @@ from ..follow_reads import (
     SessionMoved,
     SessionsRefreshed,
 )
-from ..live import POLL_INTERVAL, ChangeWatcher
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp

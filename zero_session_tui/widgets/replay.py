@@ -2,7 +2,7 @@
 
 Rows come from a ``Timeline`` (keyset pages read by thread workers), rendered lines from an LRU
 cache; memory and time follow the screen, not the session. Timed replay hides the rows after
-the play head and reveals them with the session's own gaps (see ``player.py``).
+the play head and reveals them with the session's own gaps (see ``replay_timing.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from store import EventKind, StoredEvent
 
 from ..catalog import Catalog, SessionKey
 from ..kinds import KINDS
-from ..player import PlayState
+from ..replay_timing import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from . import replay_messages as messages

@@ -15,7 +15,7 @@ from textual.message import Message
 
 from store import StoredEvent
 
-from ..player import PlayState
+from ..replay_timing import PlayState
 
 if TYPE_CHECKING:
     from .replay import ReplayView

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from store import EventKind
 
 from ..catalog import SessionKey
-from ..player import PlayState
+from ..replay_timing import PlayState
 from ..timeline import PAGE_SIZE, Timeline
 
 if TYPE_CHECKING:
