@@ -125,7 +125,9 @@ def _session_events(store: Store, session: SessionRow) -> tuple[int, Iterator[St
     return count, checked()
 
 
-def _markdown(store: Store, session: SessionRow) -> Iterator[bytes]:
+def markdown_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
+    """The session as Markdown, a chunk at a time (an export's body; `show --format md`).
+    Read inside the caller's snapshot: the header's count and the body agree."""
     count, events = _session_events(store, session)
     head = [
         f"# Session {inert(session.ulid)}",
@@ -156,7 +158,8 @@ def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
-def _jsonl(store: Store, session: SessionRow) -> Iterator[bytes]:
+def jsonl_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
+    """The session as JSON Lines, one event a line (an export's body; `show --format jsonl`)."""
     _count, events = _session_events(store, session)
     for event in events:
         record = {
@@ -187,9 +190,9 @@ def _export(
 
 def export_markdown(store: Store, session: SessionRow, directory: Path) -> Path:
     """Export the session ``session.ulid`` as Markdown; returns the path written."""
-    return _export(store, session, directory, "md", _markdown)
+    return _export(store, session, directory, "md", markdown_chunks)
 
 
 def export_jsonl(store: Store, session: SessionRow, directory: Path) -> Path:
     """Export the session ``session.ulid`` as JSON Lines; returns the path written."""
-    return _export(store, session, directory, "jsonl", _jsonl)
+    return _export(store, session, directory, "jsonl", jsonl_chunks)

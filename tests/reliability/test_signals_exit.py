@@ -136,7 +136,7 @@ def test_a_hung_worker_thread_does_not_keep_the_process_alive(
             time.sleep(3600)
             yield b""
 
-        export._markdown = hang
+        export.markdown_chunks = hang
         """,
     )
     app = launch(running, homes, small_db, script)
