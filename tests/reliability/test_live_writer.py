@@ -154,7 +154,7 @@ class _PollGate:
     threads make until it has written (a call from the UI thread is never held)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, hold: bool) -> None:
-        from zero_session_tui import live
+        from zero_session_tui import change_watcher as live
 
         self.released = threading.Event()
         self.polled = threading.Event()

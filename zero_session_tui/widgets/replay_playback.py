@@ -1,6 +1,6 @@
 """Timed replay for the replay pane: reveal events one by one with the session's own gaps.
 
-The timing is ``player.PlayState``'s (pure); this part moves the play head and schedules the
+The timing is ``replay_timing.PlayState``'s (pure); this part moves the play head and schedules the
 next step through the pane's ``scheduler`` (Textual's ``set_timer``, or a test's fake).
 """
 
