@@ -42,6 +42,7 @@ CORE = [
         "session_ref",  # ulid / ulid#seq parsing
         "timeline",  # a session's events in keyset pages
         "warmup",  # reads started before Textual is imported
+        "redaction",  # secrets masked before a session is shared
     )
 ]
 # Not core: ``workers`` (run_in_thread, Textual's workers), ``terminal_guard`` runs the Textual

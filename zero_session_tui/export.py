@@ -22,6 +22,11 @@ An export is consistent and never destroys a good file:
 - The file is streamed into a temp file put in place only when complete
   (``write_atomically``), and never over an existing file: ``<ulid>.md`` exists, so the new
   export is ``<ulid>-2.md``, and so on. Memory stays flat for a 200,000-event session.
+- With a ``Redactor`` (``redaction.py``), secrets are masked in each event's text before it
+  is made inert (and in the header's engine URL); its ``found`` lists them, for the count.
+  A BLOB is redacted in its bytes decoded as UTF-8: when a secret is found there, the text
+  is that decoded text, masked, and JSON Lines' ``text_blob`` is left out (hex would carry the
+  secret); a BLOB without a secret is exported as without a redactor.
 
 The store should be one of the export's own (the app opens a read-only one): a WAL snapshot
 holds the store's lock for the whole export, so other users of a shared store would wait.
@@ -39,16 +44,26 @@ from store import SessionError, SessionRow, Store, StoredEvent, format_rfc3339
 from store.atomic_write import is_safe_file_stem, write_atomically
 
 from .formatting import clock_offset
+from .redaction import HEADER_SEQ, Redactor
 from .sanitize import inert
 
-__all__ = ["MIN_SEQ", "PAGE", "export_jsonl", "export_markdown", "export_path"]
+__all__ = [
+    "MIN_SEQ",
+    "PAGE",
+    "export_jsonl",
+    "export_markdown",
+    "export_path",
+    "jsonl_chunks",
+    "markdown_chunks",
+    "masked_count",
+]
 
 MIN_SEQ = -(2**63)
 """The lowest value of an SQLite INTEGER: every seq is >= it."""
 PAGE = 2_000
 """Events per keyset page."""
 
-Render = Callable[[Store, SessionRow], Iterator[bytes]]
+Render = Callable[[Store, SessionRow, Redactor | None], Iterator[bytes]]
 
 
 def export_path(directory: Path, session: SessionRow, suffix: str) -> Path:
@@ -125,17 +140,43 @@ def _session_events(store: Store, session: SessionRow) -> tuple[int, Iterator[St
     return count, checked()
 
 
-def markdown_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
+def _event_text(event: StoredEvent, redactor: Redactor | None) -> tuple[str, bool]:
+    """The event's text to export (secrets masked with a redactor), and whether its BLOB's
+    bytes may be exported (False once a secret was found in them)."""
+    if redactor is None:
+        return event.text, True
+    if event.blob is not None:
+        decoded = event.blob.decode("utf-8", errors="replace")
+        masked, found = redactor.redact(event.seq, decoded)
+        return (masked, False) if found else (event.text, True)
+    return redactor.redact(event.seq, event.text)[0], True
+
+
+def masked_count(redactor: Redactor | None) -> str:
+    """`` (7 secrets masked)`` for an export's message, "" without a redactor."""
+    if redactor is None:
+        return ""
+    count = len(redactor.found)
+    return f" ({count:,} secret{'' if count == 1 else 's'} masked)"
+
+
+def markdown_chunks(
+    store: Store, session: SessionRow, *, redactor: Redactor | None = None
+) -> Iterator[bytes]:
     """The session as Markdown, a chunk at a time (an export's body; `show --format md`).
-    Read inside the caller's snapshot: the header's count and the body agree."""
+    Read inside the caller's snapshot: the header's count and the body agree. With a
+    ``redactor``, secrets are masked (and listed in ``redactor.found``)."""
     count, events = _session_events(store, session)
+    engine = session.engine_base_url or "none"
+    if redactor is not None:
+        engine = redactor.redact(HEADER_SEQ, engine)[0]
     head = [
         f"# Session {inert(session.ulid)}",
         "",
         f"- started: {_stamp(session.started_at)}",
         f"- ended: {_stamp(session.ended_at) if session.ended_at else 'not ended'}",
         f"- CLI version: {inert(session.cli_version)}",
-        f"- engine: {inert(session.engine_base_url or 'none')}",
+        f"- engine: {inert(engine)}",
         f"- forked from: {inert(session.parent_ulid) if session.parent_ulid else 'none'}",
         f"- events: {count:,}",
         "",
@@ -144,7 +185,7 @@ def markdown_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
     ]
     yield ("\n".join(head) + "\n").encode()
     for event in events:
-        text = inert(event.text)
+        text = inert(_event_text(event, redactor)[0])
         fence = "`" * max(3, _longest_backtick_run(text) + 1)
         offset = clock_offset(event.at, session.started_at)
         block = (
@@ -158,18 +199,22 @@ def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
-def jsonl_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
-    """The session as JSON Lines, one event a line (an export's body; `show --format jsonl`)."""
+def jsonl_chunks(
+    store: Store, session: SessionRow, *, redactor: Redactor | None = None
+) -> Iterator[bytes]:
+    """The session as JSON Lines, one event a line (an export's body; `show --format jsonl`).
+    With a ``redactor``, secrets are masked (and listed in ``redactor.found``)."""
     _count, events = _session_events(store, session)
     for event in events:
+        text, blob_shown = _event_text(event, redactor)
         record = {
             "session_ulid": session.ulid,
             "seq": event.seq,
             "at": format_rfc3339(event.at) if event.at else None,
             "kind": event.kind_label,
-            "text": event.text,
+            "text": text,
         }
-        if event.blob is not None:
+        if event.blob is not None and blob_shown:
             # A BLOB in the text column: "text" shows its bytes, "text_blob" has them all.
             record["text_blob"] = event.blob.hex()
         # ensure_ascii: every control or invisible character is an escape in the file.
@@ -177,7 +222,12 @@ def jsonl_chunks(store: Store, session: SessionRow) -> Iterator[bytes]:
 
 
 def _export(
-    store: Store, session: SessionRow, directory: Path, suffix: str, render: Render
+    store: Store,
+    session: SessionRow,
+    directory: Path,
+    suffix: str,
+    render: Render,
+    redactor: Redactor | None,
 ) -> Path:
     # The chunks are produced, and so the session read, inside the snapshot.
     with store.read_snapshot():
@@ -185,14 +235,29 @@ def _export(
         if current is None:
             raise _gone(session.ulid)
         target = export_path(directory, current, suffix)
-        return write_atomically(target, render(store, current), replace=False)
+        chunks = render(store, current, redactor)
+        return write_atomically(target, chunks, replace=False)
 
 
-def export_markdown(store: Store, session: SessionRow, directory: Path) -> Path:
-    """Export the session ``session.ulid`` as Markdown; returns the path written."""
-    return _export(store, session, directory, "md", markdown_chunks)
+def _markdown(store: Store, session: SessionRow, redactor: Redactor | None) -> Iterator[bytes]:
+    return markdown_chunks(store, session, redactor=redactor)
 
 
-def export_jsonl(store: Store, session: SessionRow, directory: Path) -> Path:
-    """Export the session ``session.ulid`` as JSON Lines; returns the path written."""
-    return _export(store, session, directory, "jsonl", jsonl_chunks)
+def _jsonl(store: Store, session: SessionRow, redactor: Redactor | None) -> Iterator[bytes]:
+    return jsonl_chunks(store, session, redactor=redactor)
+
+
+def export_markdown(
+    store: Store, session: SessionRow, directory: Path, *, redactor: Redactor | None = None
+) -> Path:
+    """Export the session ``session.ulid`` as Markdown; returns the path written. With a
+    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns."""
+    return _export(store, session, directory, "md", _markdown, redactor)
+
+
+def export_jsonl(
+    store: Store, session: SessionRow, directory: Path, *, redactor: Redactor | None = None
+) -> Path:
+    """Export the session ``session.ulid`` as JSON Lines; returns the path written. With a
+    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns."""
+    return _export(store, session, directory, "jsonl", _jsonl, redactor)

@@ -12,6 +12,7 @@ __all__ = [
     "demo_database",
     "exports_dir",
     "is_demo",
+    "redaction_config",
     "state_dir",
     "wraps_dir",
     "zero_home",
@@ -69,3 +70,10 @@ def state_dir() -> Path:
 def browser_state_file() -> Path:
     """The browser's first-run state (welcome seen), a small JSON file of its own."""
     return state_dir() / "state.json"
+
+
+def redaction_config() -> Path:
+    """The user's own secret patterns for redacted exports (``$XDG_CONFIG_HOME``, else
+    ``~/.config``, ``/zero-session-tui/redaction.toml``; see ``redaction.py``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base).expanduser() / "zero-session-tui" / "redaction.toml"
