@@ -27,7 +27,8 @@ Data format (``format`` 1), for the page and any other reader:
 - ``script.zst-events`` (several): arrays of ``[seq, ms, kind, text]`` or ``[seq, ms, kind,
   text, stored_kind]`` (the fifth only when the stored kind is one this code does not know,
   shown as system); ``ms`` is milliseconds after the session's start, or null.
-- ``#zst-tail``: ``{"count": events written, "redactions": secrets masked}``.
+- ``#zst-tail``: ``{"count": events written, "redactions": secrets masked}`` (the
+  redactor's ``found``: one redactor per export, as ``export.py`` says).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ from typing import TYPE_CHECKING, Any, Final
 from store import SessionRow, Store, StoredEvent, format_rfc3339
 from store.atomic_write import write_atomically
 
-from .export import _gone, _session_events, export_path
+from .export import _event_text, _gone, _session_events, export_path
 from .kinds import KINDS, UNKNOWN_GLYPH
+from .redaction import HEADER_SEQ
 from .replay_timing import FRAME, MAX_BATCH, SPEEDS, PlayState
 from .sanitize import inert
 
@@ -130,15 +132,18 @@ def _stamp(moment: datetime | None) -> str | None:
     return format_rfc3339(moment) if moment is not None else None
 
 
-def _head(session: SessionRow, count: int, redacted: bool) -> bytes:
+def _head(session: SessionRow, count: int, redactor: Redactor | None) -> bytes:
     css, js = _asset("replay.css"), _asset("replay.js")
+    engine = session.engine_base_url
+    if engine and redactor is not None:
+        engine = redactor.redact(HEADER_SEQ, engine)[0]
     data = {
         "format": FORMAT,
         "ulid": inert(session.ulid),
         "started": _stamp(session.started_at),
         "ended": _stamp(session.ended_at),
         "cli_version": inert(session.cli_version),
-        "engine": inert(session.engine_base_url) if session.engine_base_url else None,
+        "engine": inert(engine) if engine else None,
         "parent": inert(session.parent_ulid) if session.parent_ulid else None,
         "count": count,
         "kinds": [
@@ -151,7 +156,7 @@ def _head(session: SessionRow, count: int, redacted: bool) -> bytes:
         "idle_cap": PlayState().idle_cap,
         "max_batch": MAX_BATCH,
         "frame": FRAME,
-        "redacted": redacted,
+        "redacted": redactor is not None,
     }
     policy = content_security_policy(css, js)
     page = (
@@ -186,14 +191,12 @@ def html_chunks(
     """The session as a replay page, a chunk at a time (an export's body). Read inside the
     caller's snapshot: the head's count and the events agree (``export._session_events``)."""
     count, events = _session_events(store, session)
-    yield _head(session, count, redactor is not None)
+    yield _head(session, count, redactor)
     parts: list[str] = []
-    rows = redactions = 0
+    rows = 0
     for event in events:
-        text = event.text
-        if redactor is not None:
-            text, found = redactor.redact(event.seq, text)
-            redactions += len(found)
+        # As the Markdown and JSON Lines exports: a BLOB redacted in its decoded bytes.
+        text = _event_text(event, redactor)[0]
         record: list[Any] = [event.seq, _millis(event, session.started_at), event.kind.value]
         record.append(inert(text))
         if not event.kind_is_known:
@@ -213,7 +216,7 @@ def html_chunks(
         parts.append("]</script>\n")
     if parts:
         yield "".join(parts).encode()
-    yield _tail(rows, redactions)
+    yield _tail(rows, len(redactor.found) if redactor is not None else 0)
 
 
 def export_html(

@@ -145,13 +145,15 @@ class SessionActions:
 
         def write() -> Path:
             from ..export import export_jsonl, export_markdown
+            from ..export_html import export_html
 
             # The session as the user saw it; the export finds it again by its ULID inside
             # its own read, in a store of its own (a snapshot holds the store's lock).
             session = catalog.store(key.partition).get_session(key.session_id)
             if session is None:
                 raise SessionError("the session no longer exists")
-            writer = export_markdown if fmt == "md" else export_jsonl
+            writers = {"md": export_markdown, "jsonl": export_jsonl, "html": export_html}
+            writer = writers[fmt]
             database = catalog.partitions[key.partition].path
             with catalog.reader(key.partition) as store:
                 return writer(store, session, locations.exports_dir(database))

@@ -40,6 +40,7 @@ class MainScreen(Screen[None]):
         Binding("f", "app.forks", "Forks", show=False),
         Binding("e", "app.export('md')", "Export Markdown", show=False),
         Binding("E", "app.export('jsonl')", "Export JSON Lines", show=False),
+        Binding("H", "app.export('html')", "Export HTML replay", show=False),
         Binding("d", "app.delete", "Delete session", show=False),
     ]
 
