@@ -1,7 +1,8 @@
-"""Entry point: parse the command line, check the databases, then start the app.
+"""Entry point: parse the command line; run a subcommand, or check the databases and start
+the app.
 
 Textual is imported only once the databases are known to open, so a bad path fails fast with
-one line and exit status 2, never a traceback.
+one line and exit status 2, never a traceback. A subcommand never imports it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from store import SessionError
 
 from . import exit_codes, locations, terminal_guard
 from .catalog import Catalog
-from .cli import Options, parse_args
+from .cli import Options, options_from, parse
 from .warmup import Warmup
 
 if TYPE_CHECKING:
@@ -74,7 +75,16 @@ def _databases(options: Options) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_args(argv)
+    args = parse(argv)
+    if args.command == "serve":
+        from . import serve
+
+        return serve.run(args)
+    if args.command is not None:
+        from .subcommands import runner
+
+        return runner.run(args.run, args)
+    options = options_from(args)
     try:
         paths = _databases(options)
         catalog = Catalog.open(paths)

@@ -1,4 +1,6 @@
-"""The command line: what to open and how. No Textual import here (start-up speed)."""
+"""The command line: what to open and how, or which subcommand to run. No Textual import here
+(start-up speed). The bare command opens the app (``parse_args`` gives its ``Options``); a
+subcommand (``parse``) runs without it (``subcommands``, and ``serve``)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, exit_codes, locations
+from . import __version__, exit_codes, locations, serve, subcommands
+from .subcommands.opening import session_ref
 
-__all__ = ["Options", "parse_args"]
+__all__ = ["Options", "options_from", "parse", "parse_args"]
 
 DESCRIPTION = """\
 Browse, replay and follow the session history the ZERO client records in SQLite.
@@ -30,17 +33,32 @@ database location, first match wins:
   $ZERO_SESSION_DB
   $ZERO_HOME/state/sessions.db   (ZERO_HOME defaults to ~/.zero)
 
+subcommands, for scripts (plain, inert output; each has --help; the bare command opens the app):
+  list       the sessions, newest first: a table, or --json
+  show       one session: --format text|md|jsonl, from ULID#SEQ on
+  search     sessions and events containing TEXT (--json)
+  export     one session to a file: --format md|jsonl|html, --redact, --out DIR
+  prune      delete empty or old sessions (a dry run unless --yes)
+  serve      run the app in a browser tab
+
 exit status:
-  0        after quitting
+  0        after quitting; a subcommand did its job (also when its reader closed the pipe,
+           as `| head -1` does: it stops at once, silently)
   1        an unexpected error: one line says what, and where the full report was saved
-  2        a database cannot be opened (nothing is created or changed), or no terminal
+  2        a database cannot be opened (nothing is created or changed), or no terminal;
+           a subcommand: a database cannot be read or written, or changed while exported
+  3        a subcommand's session is not there (or its tail matches several)
+  4        a subcommand cannot write its file (export)
   64       a wrong command line
+  78       export --redact: the redaction config is wrong
   128+N    ended by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM), terminal restored
 
 examples:
   zero-session-tui --demo
   zero-session-tui --db ~/.zero/state/sessions.db --session 01JD3X7Q9T1W8R2M4K6N0P5S7V#120
-  zero-session-tui --session p5s7v          (the tail of a ULID, when only one session has it)"""
+  zero-session-tui --session p5s7v          (the tail of a ULID, when only one session has it)
+  zero-session-tui list --json | jq length
+  zero-session-tui show p5s7v#120 | less"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +76,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(exit_codes.USAGE, f"{self.prog}: {message}\n")
-
-
-def _session_ref(value: str) -> tuple[str, int | None]:
-    ulid, _, seq = value.partition("#")
-    if not ulid:
-        raise argparse.ArgumentTypeError("give a session ULID, optionally with #SEQ")
-    if seq and not seq.isdigit():
-        raise argparse.ArgumentTypeError(f"{seq!r} is not an event seq (a positive number)")
-    return ulid, int(seq) if seq else None
 
 
 def _idle_cap(value: str) -> float:
@@ -95,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--session",
-        type=_session_ref,
+        type=session_ref,
         metavar="ULID[#SEQ]",
         help="open straight at this session (a ULID in any case, or its tail as the list shows"
         " it), and at event SEQ when given",
@@ -123,11 +132,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="timed replay: longest pause between two events (default 2)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", title="subcommands", metavar="COMMAND", parser_class=_Parser
+    )
+    subcommands.add_parsers(commands)
+    serve.add_parser(commands)  # engineer D's; runs without the subcommands' runner
     return parser
 
 
+APP_ONLY = ("session", "no_welcome", "no_live")
+"""Options of the app that mean nothing to a subcommand (given with one: a usage error)."""
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The whole command line: ``command`` is None for the app, else the subcommand's name."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command not in (None, "serve"):
+        given = [name for name in APP_ONLY if getattr(args, name)]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            parser.error(f"{flag} opens the app: not with the {args.command} subcommand")
+    return args
+
+
 def parse_args(argv: list[str] | None = None) -> Options:
-    args = build_parser().parse_args(argv)
+    """The app's options (the bare command)."""
+    return options_from(parse(argv))
+
+
+def options_from(args: argparse.Namespace) -> Options:
     session, seq = args.session if args.session else (None, None)
     return Options(
         databases=list(args.db or []),

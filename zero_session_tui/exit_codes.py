@@ -6,7 +6,8 @@ import signal
 from typing import Final
 
 OK: Final = 0
-"""The app ran and the user quit."""
+"""The app ran and the user quit; a subcommand did what it was asked (a search that finds
+nothing, a prune with nothing to delete included)."""
 
 CRASH: Final = 1
 """An unexpected error stopped the app (Textual caught it, or it escaped ``App.run``): one
@@ -19,6 +20,23 @@ BAD_DATABASE: Final = 2
 NO_TERMINAL: Final = 2
 """stdin, stdout or stderr is not a terminal: the app did not start (one line on stderr).
 The databases are checked first, so a bad database still reports itself."""
+
+NOT_FOUND: Final = 3
+"""A subcommand's session is not in the databases given (``show``, ``export``), or the tail
+of a ULID given matches more than one session; nothing was written."""
+
+WRITE_FAILED: Final = 4
+"""A subcommand could not write its file (``export``: the directory is missing or read-only,
+the disk is full); nothing was left half-written."""
+
+PIPE_CLOSED: Final = 0
+"""The reader of a subcommand's output went away (``| head -1``): the command stops at once,
+silently, with status 0, as if it had printed everything, since the reader chose to stop.
+(0, not 141, so ``set -o pipefail`` scripts do not fail on ``| head``.)"""
+
+BAD_CONFIG: Final = 78
+"""``export --redact``: the redaction config (``redaction.toml``) cannot be read or has a
+wrong pattern; nothing was written."""
 
 USAGE: Final = 64
 """The command line is wrong (argparse exits with 2 on its own; see ``cli.py``)."""
