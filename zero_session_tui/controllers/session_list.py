@@ -26,6 +26,10 @@ class _Page:
     to_end: bool
 
 
+ROWS_PER_CHUNK = 500
+"""Rows added to the list between two refreshes (see ``SessionListLoader._add``)."""
+
+
 class SessionListLoader:
     """Reads the list's pages in workers and hands them to the table; owns the pager."""
 
@@ -36,6 +40,8 @@ class SessionListLoader:
         self.warm = warm
         self.warm_pager = pager
         """The pager the warm-up read the first page with (a reload makes another)."""
+        self._adding = False
+        """A page is being added a chunk at a time: no other page is read meanwhile."""
 
     def start(self) -> None:
         warm = self.warm
@@ -91,15 +97,28 @@ class SessionListLoader:
                 else ""
             )
             replay.refresh()
-        table.add_items(page.items, complete=page.complete)
-        wanted = self.state.wanted_key
-        if wanted is not None and not page.to_end:  # End: the cursor is on the last row
-            table.select_key(wanted.partition, wanted.session_id)
+        self._add(page, page.items)
         self.state.list_shown = True
         self.app.start_when_shown()
 
+    def _add(self, page: _Page, items: list[SessionItem]) -> None:
+        """Add ``items`` to the table a chunk at a time: DataTable measures every new row on
+        the UI thread, so 10,000 rows at once (End on a long list) froze keys for seconds.
+        Between chunks the screen refreshes and keys are answered."""
+        if page.pager is not self.pager:
+            return  # reloaded since: the rest of this page is not wanted
+        chunk, rest = items[:ROWS_PER_CHUNK], items[ROWS_PER_CHUNK:]
+        table = self.app.table
+        table.add_items(chunk, complete=page.complete and not rest)
+        wanted = self.state.wanted_key
+        if wanted is not None and not page.to_end:  # End: the cursor is on the last row
+            table.select_key(wanted.partition, wanted.session_id)
+        self._adding = bool(rest)
+        if rest:
+            table.call_after_refresh(self._add, page, rest)
+
     def more(self) -> None:
-        if not self.app.table.complete:
+        if not self.app.table.complete and not self._adding:  # not while a page is added
             self.load()
 
     def to_end(self) -> None:
@@ -147,6 +166,7 @@ class SessionListLoader:
             spec = replace(spec, active_since=self.app.clock() - LIVE_WINDOW)
         state.list_order = replace(state.list_order, where=spec)
         self.pager = self.app.catalog.pager(order=state.list_order)
+        self._adding = False  # what was being added belongs to the old pager
         order = state.list_order
         self.app.table.show_order(order.sort, order.descending, self.filter_note())
         self.app.table.reset()
