@@ -1,5 +1,5 @@
 // The HTML replay's player. Event text is data: it reaches the page through textContent
-// only (never innerHTML), so markup, scripts and URLs in it show as the characters they are.
+// only (never parsed as markup), so tags, scripts and URLs in it show as the characters they are.
 (function () {
   "use strict";
   var ROW = 22; // px: the CSS --row
