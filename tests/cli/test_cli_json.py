@@ -65,7 +65,8 @@ def test_search_json_matches_its_schema_sessions_then_events(cli_db: Path) -> No
     _valid("search.json", found)
     kinds = [record["match"] for record in found]
     assert kinds == sorted(kinds, key=lambda kind: kind != "session")
-    assert "session" in kinds and "event" in kinds
+    assert "session" in kinds
+    assert "event" in kinds
 
 
 def test_search_json_finds_the_hostile_text_as_stored(cli_db: Path) -> None:

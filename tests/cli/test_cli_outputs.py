@@ -57,7 +57,8 @@ def test_show_from_a_seq_in_md_and_jsonl_leaves_out_the_events_before(
 def test_show_a_long_multiline_event_indents_its_lines(cli_db: Path) -> None:
     ran = invoke("show", f"{LONG}#3", "--db", str(cli_db))
     lines = ran.text.splitlines()
-    assert lines[1].startswith("     3  ") and lines[1].endswith("#00001")
+    assert lines[1].startswith("     3  ")
+    assert lines[1].endswith("#00001")
     assert lines[2].strip().startswith("line 00002:")
     assert lines[2].startswith(" " * 20)
 
@@ -112,7 +113,8 @@ def test_hostile_text_shows_as_visible_symbols(cli_db: Path) -> None:
 def test_show_of_an_unknown_session_is_one_line_and_status_3(cli_db: Path) -> None:
     ran = invoke("show", "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "--db", str(cli_db))
     assert (ran.status, ran.out) == (exit_codes.NOT_FOUND, b"")
-    assert ran.err.count("\n") == 1 and "no session" in ran.err
+    assert ran.err.count("\n") == 1
+    assert "no session" in ran.err
 
 
 def test_show_past_the_last_seq_is_status_3(cli_db: Path) -> None:

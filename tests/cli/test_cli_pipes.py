@@ -34,7 +34,8 @@ def _piped(argv: list[str], reader: list[str]) -> tuple[int, bytes, bytes, int]:
         stderr=subprocess.PIPE,
         env=env,
     )
-    assert writer.stdout is not None and writer.stderr is not None
+    assert writer.stdout is not None
+    assert writer.stderr is not None
     head = subprocess.Popen(reader, stdin=writer.stdout, stdout=subprocess.PIPE)
     writer.stdout.close()  # the reader holds the only read end: its exit closes the pipe
     out, _ = head.communicate(timeout=60)
@@ -70,5 +71,8 @@ def test_hostile_text_through_a_pipe_has_no_escape_sequence(cli_db: Path) -> Non
     for argv in (["show", HOSTILE], ["list"], ["search", "bidi"]):
         status, out, err, _ = _piped([*argv, "--db", str(cli_db)], ["cat"])
         assert (status, err) == (0, b""), argv
-        assert b"\x1b" not in out and b"\x07" not in out and b"\r" not in out
-        assert "\u202e".encode() not in out and "\u009b".encode() not in out
+        assert b"\x1b" not in out
+        assert b"\x07" not in out
+        assert b"\r" not in out
+        assert "\u202e".encode() not in out
+        assert "\u009b".encode() not in out
