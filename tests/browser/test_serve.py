@@ -32,6 +32,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.app.harness import LIVE, OPEN, build_fixture_db
+from zero_session_tui import locations
 from zero_session_tui.web_server import REFUSED
 
 START_S = 30.0
@@ -258,3 +259,35 @@ def test_a_websocket_opened_by_another_sites_page_is_refused(database: Path) -> 
         served.banner()
         assert _websocket_status(served.port, "http://evil.example") == 403
         assert _websocket_status(served.port, f"http://127.0.0.1:{served.port}") == 101
+
+
+def test_an_export_made_in_the_page_is_downloaded_by_the_browser(
+    browser: Any, database: Path, tmp_path: Path
+) -> None:
+    """Over the token's address, so the download's own request carries the cookie too."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    with serving(database, host="0.0.0.0") as served:
+        found = re.search(r"\?token=([\w-]+) ", served.banner())
+        assert found
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CATCH_TERMINAL})
+        browser.get(f"http://127.0.0.1:{served.port}/?token={found.group(1)}")
+        _screen_with(browser, lambda s: f"Replay · {LIVE}" in s, START_S)
+        browser.execute_script("window.__terminal.focus()")
+
+        ActionChains(browser).send_keys("e").perform()  # export the session shown, Markdown
+
+        written = _screen_with(browser, lambda s: "Exported to" in s, STEP_S)
+        saved = _until(
+            lambda: [p for p in downloads.iterdir() if p.suffix == ".md"],
+            STEP_S,
+            lambda: f"nothing downloaded: {sorted(downloads.iterdir())}\n{served.output[-2000:]}",
+        )
+    (download,) = saved
+    exported = locations.exports_dir(database) / download.name  # written there as ever
+    assert download.read_bytes() == exported.read_bytes()
+    assert "welcome back; engine connected" in download.read_text(encoding="utf-8")
+    assert download.name[:10] in written.replace("\n", "")

@@ -12,6 +12,7 @@ from store import EventKind, SessionError, StoredEvent, format_rfc3339, mileston
 
 from .. import locations
 from ..catalog import SessionKey
+from ..downloads import offer_download
 from ..sanitize import inert
 
 if TYPE_CHECKING:
@@ -158,12 +159,11 @@ class SessionActions:
             with catalog.reader(key.partition) as store:
                 return writer(store, session, locations.exports_dir(database))
 
-        self.app.in_thread(
-            write,
-            lambda path: self.app.notify(f"Exported to {path}", markup=False),
-            group="export",
-            failure="Cannot export",
-        )
+        def written(path: Path) -> None:
+            self.app.notify(f"Exported to {path}", markup=False)
+            offer_download(self.app, path)  # under `serve`, the browser downloads it too
+
+        self.app.in_thread(write, written, group="export", failure="Cannot export")
 
     # ---- forks -----------------------------------------------------------------------------
 
