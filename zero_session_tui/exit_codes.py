@@ -26,7 +26,7 @@ NOT_FOUND: Final = 3
 of a ULID given matches more than one session; nothing was written."""
 
 WRITE_FAILED: Final = 4
-"""A subcommand could not write its file (``export``: the directory is missing or read-only,
+"""A subcommand could not write its file (``export``: the directory cannot be made or is read-only,
 the disk is full); nothing was left half-written."""
 
 PIPE_CLOSED: Final = 0

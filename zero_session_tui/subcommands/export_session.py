@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from store import SessionRow, Store
+from store import SessionRow, Store, StoreIOError
 
 from .. import exit_codes, locations
 from ..catalog import Catalog
@@ -23,7 +23,7 @@ from ..export_html import export_html
 from ..redaction import RedactionConfigError, Redactor
 from ..sanitize import inert
 from .opening import find_session
-from .runner import Context
+from .runner import Context, WriteFailed
 
 __all__ = ["add_parser", "run"]
 
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(EXPORTERS), default="md", help="default: md")
     parser.add_argument("--redact", action="store_true", help="mask secrets before writing")
     parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="the directory to write in (it must exist)"
+        "--out", type=Path, metavar="DIR", help="the directory to write in (made if missing)"
     )
     parser.set_defaults(run=run)
 
@@ -76,8 +76,11 @@ def run(args: argparse.Namespace, catalog: Catalog, context: Context) -> int:
     directory = args.out if args.out is not None else locations.exports_dir(database)
     if args.out is None:
         directory.mkdir(parents=True, exist_ok=True)
-    with catalog.reader(key.partition) as store:
-        written = _write(store, session, args.format, directory, redactor)
+    with catalog.reader(key.partition) as store:  # opened (and so read) before the write
+        try:
+            written = _write(store, session, args.format, directory, redactor)
+        except StoreIOError as error:  # the file: the database was read through SQLite
+            raise WriteFailed(str(error)) from None
     context.out.line(inert(str(written)))
     if redactor is not None:
         masked = len(redactor.found)

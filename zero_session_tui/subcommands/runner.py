@@ -26,7 +26,11 @@ from ..catalog import Catalog
 from .opening import SessionNotFound, databases
 from .output import Output, PipeClosed
 
-__all__ = ["Context", "Subcommand", "run"]
+__all__ = ["Context", "Subcommand", "WriteFailed", "run"]
+
+
+class WriteFailed(Exception):
+    """A subcommand's file could not be written (its message says which and why)."""
 
 
 def _now() -> datetime:
@@ -88,6 +92,9 @@ def run(command: Subcommand, args: argparse.Namespace, context: Context | None =
         return exit_codes.PIPE_CLOSED
     except KeyboardInterrupt:
         return exit_codes.for_signal(signal.SIGINT)
+    except WriteFailed as error:
+        context.say(str(error))
+        return exit_codes.WRITE_FAILED
     except SessionNotFound as error:
         context.say(str(error))
         return exit_codes.NOT_FOUND
