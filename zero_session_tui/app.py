@@ -25,6 +25,7 @@ from .controllers.copy import CopyFromReplay
 from .controllers.find import FindInSession
 from .controllers.follow import LiveFollow
 from .controllers.opening import SessionOpener
+from .controllers.redacted_export import RedactedExport
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
 from .controllers.welcome import Welcome
@@ -91,6 +92,7 @@ class ZeroSessionApp(App[None]):
         self.opener = SessionOpener(self, warm, live=live)
         self.follow = LiveFollow(self)
         self.session_actions = SessionActions(self)
+        self.redacted_export = RedactedExport(self)
         self.find_in_session = FindInSession(self)
         self.copy_from_replay = CopyFromReplay(self)
         self.keys = KeysAndCommands(self)
@@ -266,6 +268,9 @@ class ZeroSessionApp(App[None]):
 
     def action_export(self, fmt: str) -> None:
         self.session_actions.export(fmt)
+
+    def action_export_redacted(self) -> None:
+        self.redacted_export.ask()
 
     def action_forks(self) -> None:
         self.session_actions.forks()

@@ -168,7 +168,7 @@ def _own_rules() -> list[Rule]:
         Rule(
             "bearer-token",
             re.compile(
-                r"\bAuthorization\s*[:=]\s*[\"']?(?:Bearer|Token|Basic)\s+"
+                r"\bAuthorization[\"']?\s*[:=]\s*[\"']?(?:Bearer|Token|Basic)\s+"
                 r"(?P<secret>[A-Za-z0-9\-._~+/]+=*)",
                 re.IGNORECASE,
             ),

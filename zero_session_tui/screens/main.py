@@ -41,6 +41,7 @@ class MainScreen(Screen[None]):
         Binding("e", "app.export('md')", "Export Markdown", show=False),
         Binding("E", "app.export('jsonl')", "Export JSON Lines", show=False),
         Binding("H", "app.export('html')", "Export HTML replay", show=False),
+        Binding("x", "app.export_redacted", "Export with redaction", show=False),
         Binding("d", "app.delete", "Delete session", show=False),
     ]
 
