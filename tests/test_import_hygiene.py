@@ -40,6 +40,15 @@ CORE = [
         "session_items",
         "session_pages",  # the list's pages and merge order
         "session_ref",  # ulid / ulid#seq parsing
+        "subcommands",  # list, show, search, export, prune: for scripts, never Textual
+        "subcommands.export_session",
+        "subcommands.list_sessions",
+        "subcommands.opening",
+        "subcommands.output",
+        "subcommands.prune",
+        "subcommands.runner",
+        "subcommands.search",
+        "subcommands.show",
         "timeline",  # a session's events in keyset pages
         "warmup",  # reads started before Textual is imported
         "redaction",  # secrets masked before a session is shared
