@@ -24,8 +24,8 @@ class PipeClosed(Exception):
 
 
 class Output:
-    """Standard output as the subcommands write it: bytes, flushed line by line when it is a
-    terminal or a pipe a person reads (``| less``), so a stream shows as it comes."""
+    """Standard output as the subcommands write it: bytes, through the stream's own buffer
+    (a pipe gets it in 8 KiB blocks as it is read, never all of it at the end)."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
