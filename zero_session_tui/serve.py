@@ -18,13 +18,13 @@ import shlex
 import socket
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from store import SessionError
 
 from . import exit_codes, locations
 
-__all__ = ["CANNOT_LISTEN", "add_parser", "app_command", "is_loopback", "main", "run"]
+__all__ = ["CANNOT_LISTEN", "add_parser", "app_command", "is_loopback", "run"]
 
 CANNOT_LISTEN = 2
 """The address cannot be listened on (in use, not this machine's, no permission)."""
@@ -73,13 +73,16 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})"
     )
+    # Given before or after `serve` (`zero-session-tui --demo serve` too): SUPPRESS keeps this
+    # parser from overwriting, with its defaults, what the main parser read.
     app = parser.add_argument_group("the app's options, as for zero-session-tui itself")
-    app.add_argument("--db", action="append", type=Path, metavar="PATH")
-    app.add_argument("--session", metavar="ULID[#SEQ]")
-    app.add_argument("--demo", action="store_true")
-    app.add_argument("--no-welcome", action="store_true")
-    app.add_argument("--no-live", action="store_true")
-    app.add_argument("--idle-cap", metavar="SECONDS")
+    keep = argparse.SUPPRESS
+    app.add_argument("--db", action="append", type=Path, metavar="PATH", default=keep)
+    app.add_argument("--session", metavar="ULID[#SEQ]", default=keep)
+    app.add_argument("--demo", action="store_true", default=keep)
+    app.add_argument("--no-welcome", action="store_true", default=keep)
+    app.add_argument("--no-live", action="store_true", default=keep)
+    app.add_argument("--idle-cap", metavar="SECONDS", default=keep)
 
 
 def _port(value: str) -> int:
@@ -103,14 +106,17 @@ def app_command(databases: list[Path], args: argparse.Namespace) -> list[str]:
     argv = [sys.executable, "-m", "zero_session_tui.web_app"]
     for path in databases:
         argv += ["--db", str(path.resolve())]
-    if args.session:
-        argv += ["--session", args.session]
-    if args.no_welcome:
+    session = getattr(args, "session", None)
+    if isinstance(session, tuple):  # the main parser's (ulid, seq)
+        session = session[0] if session[1] is None else f"{session[0]}#{session[1]}"
+    if session:
+        argv += ["--session", session]
+    if getattr(args, "no_welcome", False):
         argv.append("--no-welcome")
-    if args.no_live:
+    if getattr(args, "no_live", False):
         argv.append("--no-live")
-    if args.idle_cap is not None:
-        argv += ["--idle-cap", args.idle_cap]
+    if getattr(args, "idle_cap", None) is not None:
+        argv += ["--idle-cap", str(args.idle_cap)]
     return argv
 
 
@@ -118,8 +124,8 @@ def _databases(args: argparse.Namespace) -> list[Path]:
     """The databases, checked here once, so a bad one fails at start and not in each tab."""
     from .catalog import Catalog
 
-    paths: list[Path] = list(args.db or [])
-    if args.demo:
+    paths: list[Path] = list(getattr(args, "db", None) or [])
+    if getattr(args, "demo", False):
         from .demo import ensure_demo
 
         print("zero-session-tui: preparing the demo database...", file=sys.stderr)
@@ -144,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         databases = _databases(args)
     except SessionError as error:
-        hint = "" if args.db or args.demo else " (try --demo, or --db PATH)"
+        given = getattr(args, "db", None) or getattr(args, "demo", False)
+        hint = "" if given else " (try --demo, or --db PATH)"
         print(f"zero-session-tui: {error}{hint}", file=sys.stderr)
         return exit_codes.BAD_DATABASE
     except OSError as error:
@@ -174,20 +181,3 @@ def run(args: argparse.Namespace) -> int:
         )
         return CANNOT_LISTEN
     return exit_codes.OK
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m zero_session_tui.serve [OPTIONS]``: the same command, on its own."""
-    parser = _Parser(prog="zero-session-tui")
-    add_parser(parser.add_subparsers())
-    return run(parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)]))
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(exit_codes.USAGE, f"{self.prog}: {message}\n")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

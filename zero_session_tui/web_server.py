@@ -17,17 +17,23 @@ title)`` and ``serve()``: ``Server._make_app()`` is the coroutine that builds th
 frozen) ``web.Application``, whose ``middlewares`` list we append to; ``handle_index`` builds
 the page's absolute URLs from ``self.public_url`` without awaiting anything, so the URL is set
 from the request just before it runs (a server bound to 0.0.0.0 is reached by another name);
-``on_startup`` is the documented hook that prints the banner. The tests in
-``tests/browser/test_serve.py`` go through all three.
+``on_startup`` (documented as overridable) prints textual-serve's banner, replaced by ours;
+``serve`` is redone (``initialize_logging``, ``request_exit`` on SIGINT/SIGTERM, aiohttp's
+``run_app``) only to print our banner when listening. The tests in
+``tests/browser/test_serve.py`` go through all of it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web import BaseRequest, StreamResponse
 from textual_serve.server import Server
 
 __all__ = ["REFUSED", "GatedServer"]
@@ -107,7 +113,34 @@ class GatedServer(Server):
         return await super().handle_index(request)
 
     async def on_startup(self, app: web.Application) -> None:
-        print(self.banner, flush=True)
+        """Not textual-serve's banner: ours, once the server listens (``serve``)."""
+
+    def serve(self, debug: bool = False) -> None:
+        """As textual-serve's ``serve``, but the banner is printed once the server listens
+        (aiohttp's ``run_app`` calls ``print`` then), not before it binds, which may fail."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.request_exit)
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            handle_signals=False,
+            loop=loop,
+            print=lambda _aiohttp_line: print(self.banner, flush=True),
+            access_log_class=_AccessLog,
+        )
+
+
+class _AccessLog(AbstractAccessLogger):
+    """One line a request, with its path and never its query: ``?token=`` stays out of logs."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %s", request.remote, request.method, request.path, response.status
+        )
 
 
 def _matches(given: str, token: str) -> bool:

@@ -1,11 +1,12 @@
 """``zero-session-tui serve``: the app in a real (headless) Chromium, and the token's gate.
 
-Each test starts the real command in a subprocess (``python -m zero_session_tui.serve``, the
-same ``add_parser``/``run`` the CLI registers) on a free port over the fixture database, and
-kills its process group in ``finally``. The page draws the terminal with xterm.js on a canvas,
-so there is no text in the DOM: a script installed before the page's own reads xterm's
-``Terminal`` as the page creates it (``this.terminal = new Terminal(...)``) and the test reads
-the screen from ``terminal.buffer.active``, line by line, as xterm holds it.
+Each test starts the real command in a subprocess (``python -m zero_session_tui serve``) on a
+free port over the fixture database, and kills its process group in ``finally``.
+
+The page draws the terminal with xterm.js on a canvas, so there is no text in the DOM: a
+script installed before the page's own keeps xterm's ``Terminal`` as the page creates it
+(``this.terminal = new Terminal(...)``) and the test reads the screen from
+``terminal.buffer.active``, line by line, as xterm holds it.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class Served:
 @contextmanager
 def serving(database: Path, *options: str, host: str = "127.0.0.1") -> Iterator[Served]:
     port = _free_port(host)
-    command = [sys.executable, "-m", "zero_session_tui.serve", "--db", str(database)]
+    # The app's options go before `serve` or after it: one of each here.
+    command = [sys.executable, "-m", "zero_session_tui", "--db", str(database), "serve"]
     command += ["--host", host, "--port", str(port), "--no-welcome", *options]
     process = subprocess.Popen(
         command,
@@ -205,6 +207,13 @@ def test_off_loopback_every_request_needs_the_printed_token(database: Path) -> N
         assert status == 200
         assert f"ws://127.0.0.1:{served.port}/ws" in page  # where the browser reached it
         assert _status(f"{base}/static/js/textual.js?token={token}")[0] == 200
+        # Each request is logged by its path alone: the token is printed once, at start.
+        _until(
+            lambda: "GET /static/js/textual.js 200" in served.output,
+            STEP_S,
+            lambda: f"the request was not logged:\n{served.output}",
+        )
+        assert served.output.count(token) == 1
 
 
 def test_off_loopback_the_page_works_with_the_token_and_is_refused_without(
