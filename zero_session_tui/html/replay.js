@@ -109,12 +109,13 @@
     $("filters").appendChild(button);
   });
 
-  var legend = [["warn", "\u25b2 warnings"], ["alert", "\u25a0 alerts"],
-    ["mode_change", "\u21c4 mode changes"], ["bookmark", "bookmarks"]];
+  var legend = [["warn", "\u25b2 warnings", counts.warn], ["alert", "\u25a0 alerts", counts.alert],
+    ["mode_change", "\u21c4 mode changes", counts.mode_change],
+    ["bookmark", "bookmarks", head.bookmarks.length]];
   legend.forEach(function (l) {
     var item = el("span");
     item.appendChild(el("span", "swatch " + l[0]));
-    item.appendChild(document.createTextNode(l[1]));
+    item.appendChild(document.createTextNode(l[1] + " " + (l[2] || 0).toLocaleString("en")));
     $("legend").appendChild(item);
   });
 
@@ -171,9 +172,12 @@
   function render() {
     var n = state.visible.length;
     spacer.style.height = n * ROW + "px";
-    if (state.follow) list.scrollTop = list.scrollHeight;
-    var first = Math.max(0, Math.floor(list.scrollTop / ROW) - OVERSCAN);
-    var last = Math.min(n, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + OVERSCAN);
+    // Clamped here: the browser may clamp a scroll offset only at its next frame.
+    var maxTop = Math.max(0, n * ROW - list.clientHeight);
+    if (state.follow || list.scrollTop > maxTop) list.scrollTop = maxTop;
+    var top = Math.min(list.scrollTop, maxTop);
+    var first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    var last = Math.min(n, Math.ceil((top + list.clientHeight) / ROW) + OVERSCAN);
     var current = state.matchAt >= 0 ? state.matches[state.matchAt] : -1;
     var fragment = document.createDocumentFragment();
     for (var k = first; k < last; k++) {
@@ -301,7 +305,8 @@
   function findCount() {
     var n = state.matches.length;
     $("find-count").textContent = state.query === "" ? "" :
-      n === 0 ? "no matches" : (state.matchAt + 1) + " of " + n.toLocaleString("en");
+      n === 0 ? "no matches" : state.matchAt < 0 ? n.toLocaleString("en") + " matches (Enter)"
+        : (state.matchAt + 1) + " of " + n.toLocaleString("en");
   }
   function findNext(direction) {
     var n = state.matches.length;
