@@ -182,7 +182,7 @@ def _own_rules() -> list[Rule]:
         Rule(
             "password-assignment",
             re.compile(
-                rf"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_-])*(?:{KEYWORDS})[\"']?\s*(?::=|=>|=|:)\s*"
+                rf"(?:{KEYWORDS})(?:[_-][A-Za-z0-9]+)*[\"']?\s*(?::=|=>|=|:)\s*"
                 r"(?P<quote>[\"'`]?)(?P<secret>[^\s\"'`,;]{3,})(?P=quote)",
                 re.IGNORECASE,
             ),

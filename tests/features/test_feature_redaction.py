@@ -232,6 +232,31 @@ def test_plain_text_is_left_as_it_is_and_the_count_is_reported(exported):
     assert export.masked_count(None) == ""
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secretary: Jane, tokens spent: 120",
+        "the password is long; reset it from the settings page",
+        "order filled: BTC-USD qty 0.25 at 97,310.50",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "https://engine.zero.example/v1/sessions?limit=50",
+    ],
+)
+def test_ordinary_text_is_left_as_it_is(text):
+    assert Redactor.load(Path("no-config.toml")).redact(1, text) == (text, [])
+
+
+def test_a_secret_two_rules_find_is_one_mask_named_by_the_specific_one_context_on_one_line():
+    token = "ghp_" + _rnd(36)
+    text, (found,) = Redactor.load(Path("no-config.toml")).redact(
+        3, f"first line\napi_key={token}\tend"
+    )
+    # password-assignment finds it too: the token's own rule (detect-secrets', first) names it.
+    assert text == f"first line\napi_key={mask('github-token')}\tend"
+    assert (found.start, found.end) == (19, 19 + len(token))
+    assert found.masked == f"first line api_key={mask('github-token')} end"
+
+
 def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = redaction_config()
