@@ -5,6 +5,8 @@ README's screenshot (screenshots/html-replay.png) of the demo built with a fixed
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -131,6 +133,54 @@ def test_play_at_max_speed_shows_events_over_time_to_the_end(browser, demo):
     assert "paused" in _status(browser)
     assert "end" in _status(browser)
     assert len(_row_texts(browser)) > 10
+
+
+def _page_millis(path: Path) -> list[int | None]:
+    """Each event's offset in ms, read back from the page's data blocks."""
+    blocks = re.findall(r'class="zst-events">(.*?)</script>', path.read_text(encoding="utf-8"))
+    return [event[1] for block in blocks for event in json.loads(block)]
+
+
+def test_timed_play_waits_each_gap_capped_at_the_idle_cap_over_the_speed(browser, demo):
+    """At 5x each wait is the real gap, idle gaps capped at 2 s, divided by 5 (the app's
+    PlayState.delay); events less than 4 ms apart come in the same step. The page's timer is
+    wrapped to record each wait and fire at once."""
+    path, count, _risk = demo
+    _open(browser, path)
+    browser.find_element(By.CSS_SELECTOR, "#speed option:nth-child(3)").click()  # 5x
+    waits = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1], real = window.setTimeout, waits = [];
+        window.setTimeout = function (fn, ms) {
+          if (fn.name === 'step') waits.push(ms);
+          return real(fn, 0);
+        };
+        document.getElementById('play').click();
+        (function wait() {
+          const seek = document.getElementById('seek');
+          if (Number(seek.value) >= Number(seek.max)) done(waits); else real(wait, 5);
+        })();
+        """
+    )
+    millis = _page_millis(path)
+    assert len(millis) == count
+
+    def delay(i: int) -> float:  # seconds between events i - 1 and i, at 5x
+        a, c = millis[i - 1], millis[i]
+        gap = 0.0 if a is None or c is None else max(0.0, (c - a) / 1000)
+        return min(gap, 2.0) / 5
+
+    expected, pos = [], 0
+    while pos < count:
+        target = pos + 1
+        while target < count and target - pos < 40 and delay(target) < 0.004:
+            target += 1
+        pos = target
+        if pos < count:
+            expected.append(delay(pos) * 1000)
+    assert waits == pytest.approx(expected)
+    assert max(waits) == pytest.approx(400)  # an idle gap: 2 s at 5x
+    assert any(0 < w < 400 for w in waits)
 
 
 def test_seek_bar_and_markers_move_the_playhead(browser, demo):
