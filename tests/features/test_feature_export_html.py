@@ -1,7 +1,7 @@
 """The HTML replay file itself: it names no URL, its event text is escaped JSON data no string
 can break out of, its policy pins its own two inline blocks, it masks secrets with a
-redactor, and it is streamed (a huge session is never held in memory). What the page does in
-a browser is tests/browser/test_html_replay.py."""
+redactor, and it is streamed (a huge session is never held in memory); H in the app writes
+it. What the page does in a browser is tests/browser/test_html_replay.py."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ import pytest
 
 from store import EventKind, SessionError, SessionRow, Store, StoredEvent
 from store.clocks import SettableClock
+from tests.app.harness import HOSTILE as HOSTILE_ULID
+from tests.app.harness import SIZE
+from tests.features._feature_support import open_and_settle, wait_for_notice
 from zero_session_tui import export_html as page
 from zero_session_tui.redaction import Redactor
 from zero_session_tui.sanitize import inert
@@ -258,3 +261,23 @@ def test_a_kind_this_code_does_not_know_is_system_with_its_stored_name():
     html = b"".join(page.html_chunks(odd, odd.session)).decode()  # type: ignore[arg-type]
     _head, events, _tail = _blocks(html)
     assert events == [[1, None, "system", "odd", "telemetry"]]
+
+
+async def test_H_in_the_app_writes_the_shown_session_as_an_html_replay(
+    app_factory, fixture_db, zero_home
+):
+    app = app_factory(fixture_db, args=["--session", HOSTILE_ULID])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, HOSTILE_ULID)
+        await pilot.press("H")
+        _, message = await wait_for_notice(pilot, "Exported to ")
+    path = zero_home / "exports" / f"{HOSTILE_ULID}.html"
+    assert message == f"Exported to {path}"
+    head, events, tail = _blocks(path.read_text(encoding="utf-8"))
+    with Store.open_readonly(fixture_db) as store:
+        session = store.get_session_by_ulid(HOSTILE_ULID)
+        assert session is not None
+        stored = list(store.iter_events(session.id))
+    assert head["ulid"] == HOSTILE_ULID
+    assert [(e[0], e[3]) for e in events] == [(s.seq, inert(s.text)) for s in stored]
+    assert tail["count"] == len(stored)
