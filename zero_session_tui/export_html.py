@@ -75,12 +75,14 @@ _ESCAPES: Final = str.maketrans(
     }
 )
 
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 def script_json(value: Any) -> str:
     """``value`` as JSON that is safe inside a ``<script>`` block: nothing in it can end the
     block or start markup (``<``, ``>``, ``&``) or a JavaScript line break (U+2028/9).
     Those characters only occur inside strings, where the escapes mean the same."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
+    return _ENCODER.encode(value).translate(_ESCAPES)
 
 
 @cache

@@ -348,6 +348,7 @@
     var tag = event.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || event.ctrlKey || event.metaKey || event.altKey) return;
     var key = event.key;
+    if (tag === "BUTTON" && (key === " " || key === "Enter")) return; // the button's own
     var kind = head.kinds.filter(function (k) { return k.key === key; })[0];
     if (key === " ") { setPlaying(!state.playing); }
     else if (kind) { toggleKind(kind.value); }
