@@ -235,7 +235,7 @@ class _Guard:
                 sys.stderr.write(caught)
             return exit_codes.OK
         report = "\n\n".join(part for part in (caught.rstrip(), escaped) if part)
-        _report_crash(report)
+        report_crash(report)
         return exit_codes.CRASH if escaped is not None or code in (None, 1) else int(code)
 
 
@@ -278,7 +278,9 @@ def _summary(report: str) -> tuple[str, str]:
     return one_line(what.strip(), 200)[0], one_line(where, 200)[0]
 
 
-def _report_crash(report: str) -> None:
+def report_crash(report: str) -> None:
+    """One line on stderr saying what failed and where the full ``report`` was saved (the
+    app's crash, or a subcommand's)."""
     what, where = _summary(report)
     failed = what or "an error the app did not handle"
     if where:

@@ -128,3 +128,25 @@ def test_a_database_that_cannot_be_opened_is_status_2(workdir: Path) -> None:
     ran = invoke("list", "--db", "junk.db")
     assert (ran.status, ran.out) == (exit_codes.BAD_DATABASE, b"")
     assert ran.err == "zero-session-tui: junk.db is not an SQLite database\n"
+
+
+def test_a_bug_in_a_subcommand_is_one_line_and_a_saved_report_not_a_traceback(
+    cli_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zero_session_tui import locations
+    from zero_session_tui.cli import parse
+    from zero_session_tui.subcommands import runner
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("a bug in the list")
+
+    args = parse(["list", "--db", str(cli_db)])
+    status = runner.run(broken, args)
+    assert status == exit_codes.CRASH
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert "unexpected error: RuntimeError: a bug in the list" in err
+    reports = list(locations.state_dir().glob("crash-*.txt"))
+    assert len(reports) == 1
+    assert "RuntimeError: a bug in the list" in reports[0].read_text()

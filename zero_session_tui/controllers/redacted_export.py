@@ -126,6 +126,7 @@ class RedactedExport:
                 return writer(store, session, locations.exports_dir(database), redactor=redactor)
 
         def done(path: Path) -> None:
+            from ..downloads import offer_download
             from ..export import masked_count
 
             masked = len(redactor.found)  # read on the UI thread once the worker is done
@@ -134,5 +135,6 @@ class RedactedExport:
             )
             message = f"Exported to {path}{masked_count(redactor)}{note}"
             self.app.notify(message, markup=False)
+            offer_download(self.app, path)  # under `serve`, the browser downloads it too
 
         self.app.in_thread(write, done, group="redacted-export-write", failure="Cannot export")

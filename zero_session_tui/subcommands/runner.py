@@ -105,5 +105,13 @@ def run(command: Subcommand, args: argparse.Namespace, context: Context | None =
         where = f"{error.filename}: " if error.filename else ""
         context.say(f"{where}{error.strerror or error}")
         return exit_codes.WRITE_FAILED
+    except Exception:
+        # A bug, not bad input: one line and a saved report, never a traceback in the output.
+        import traceback
+
+        from ..terminal_guard import report_crash
+
+        report_crash(traceback.format_exc())
+        return exit_codes.CRASH
     finally:
         catalog.close()
