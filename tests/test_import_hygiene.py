@@ -26,6 +26,7 @@ CORE = [
         "browsing",  # BrowsingState: what is wanted and shown, the kinds, the list's order
         "catalog",  # the partitions (databases) and what is read from them
         "cli",  # the command line
+        "crash_report",  # an unexpected error: one line, the report saved
         "demo",  # the demo database
         "exit_codes",
         "export",  # JSONL and Markdown exports

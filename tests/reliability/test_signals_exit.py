@@ -131,7 +131,7 @@ def test_a_hung_worker_thread_does_not_keep_the_process_alive(
         import time
         from zero_session_tui import export
 
-        def hang(store, session):
+        def hang(store, session, **options):
             yield b"# first chunk\\n"
             time.sleep(3600)
             yield b""

@@ -109,7 +109,7 @@ def run(command: Subcommand, args: argparse.Namespace, context: Context | None =
         # A bug, not bad input: one line and a saved report, never a traceback in the output.
         import traceback
 
-        from ..terminal_guard import report_crash
+        from ..crash_report import report_crash
 
         report_crash(traceback.format_exc())
         return exit_codes.CRASH
