@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "annotations_file",
     "browser_state_file",
     "cache_dir",
     "default_database",
@@ -77,3 +78,10 @@ def redaction_config() -> Path:
     ``~/.config``, ``/zero-session-tui/redaction.toml``; see ``redaction.py``)."""
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(base).expanduser() / "zero-session-tui" / "redaction.toml"
+
+
+def annotations_file() -> Path:
+    """The browser's bookmarks and notes (``$XDG_DATA_HOME``, else ``~/.local/share``,
+    ``/zero-session-tui/annotations.db``): user data, never in the client's database."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base).expanduser() / "zero-session-tui" / "annotations.db"
