@@ -46,6 +46,7 @@ from _store_support import KINDS, make_rust_db, table_rows, tracer
 
 from store import EventKind, SessionFilter, Store
 from store.forks import ancestors, children_of, fork_points
+from store.overview import read_overview
 
 SESSIONS = 200
 T_FORK = datetime(2026, 11, 24, 19, 7, 30, tzinfo=UTC)  # inside every session's events
@@ -98,6 +99,7 @@ READS: dict[str, Op] = {
     "search_sessions": lambda db: db.search_sessions("P0001", 20),
     "count_sessions": lambda db: db.count_sessions(),
     "count_sessions_live": lambda db: db.count_sessions(SessionFilter(status="live")),
+    "overview": lambda db: read_overview(db, SessionFilter(cli_version="0."), UTC),
 }
 WRITES: dict[str, Op] = {
     "append": lambda db: db.append(5, EventKind.SYSTEM, "one more"),
@@ -146,6 +148,7 @@ USES: dict[str, str | None] = {
     "search_sessions": EVENTS_SEQ,
     "count_sessions": SESSIONS_ULID,
     "count_sessions_live": EVENTS_SEQ,  # each open session's last event
+    "overview": EVENTS_SEQ,  # each listed session's events, by its range of the index
     "append": EVENTS_SEQ,
     "append_many": EVENTS_SEQ,
     "end_session": ROWID,
@@ -176,8 +179,11 @@ SCANS: dict[str, str] = {
     "fork_children": r"SCAN (x|y|c|r|\(subquery-\d+\))",
     "search_all_sessions": r"SCAN e",  # LIKE '%needle%': the one inherent scan of events
     "first_prompt": r"SCAN [fw]",  # the first 64 events (read through the index), one row
+    # Sessions scanned (the list's filter), then the grouped first words (a subquery).
+    "overview": r"SCAN (s|\(subquery-\d+\))",
 }
 SORTS = SESSION_LISTS | {"kind_counts", "kind_delta", "kind_delta_since", "search_one_session"}
+SORTS |= {"overview"}  # grouped by minute of the start, and by first word
 SORTS |= {"fork_ancestors", "fork_children"}  # by depth (a few rows); forks ranked per parent
 PARAMETER_LIST = re.compile(r"SCAN json_each VIRTUAL TABLE INDEX \d+:")  # ids passed as JSON
 NO_INDEX_NAMED = {"max_event_id"}  # "SEARCH events": MAX(id), one step of the rowid b-tree
@@ -204,12 +210,15 @@ DEGRADED_WITHOUT_UNIQUE = {
     "find_event_back",
     "search_sessions",
     "count_sessions_live",
+    "overview",
     "append",
     "append_many",
     "delete_session",
     "fork_points",
 }
 EVENTS_SCAN = re.compile(r"(SCAN|SEARCH) (e|x|events)")  # the whole line: no index named
+# or an index SQLite builds for one statement by scanning events (the overview's join)
+EVENTS_SCAN = re.compile(rf"{EVENTS_SCAN.pattern}( USING AUTOMATIC (PARTIAL )?COVERING INDEX .*)?")
 PLANNED = ("SELECT", "DELETE", "UPDATE")
 PLANNED = (*PLANNED, "WITH")  # a recursive walk (fork_ancestors) starts with its CTE
 
