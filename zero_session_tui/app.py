@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from .browsing import BrowsingState
 from .catalog import Catalog, SessionKey, SessionPager
+from .controllers.bookmarks import Bookmarks
 from .controllers.commands import KeysAndCommands
 from .controllers.copy import CopyFromReplay
 from .controllers.find import FindInSession
@@ -95,6 +96,7 @@ class ZeroSessionApp(App[None]):
         self.redacted_export = RedactedExport(self)
         self.find_in_session = FindInSession(self)
         self.copy_from_replay = CopyFromReplay(self)
+        self.bookmarks = Bookmarks(self)
         self.keys = KeysAndCommands(self)
         self.first_run = Welcome(self)
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -180,6 +182,7 @@ class ZeroSessionApp(App[None]):
 
     def on_unmount(self) -> None:
         self.follow.stop()
+        self.bookmarks.close()
 
     def open_session(self, key: SessionKey, seq: int | None = None, quiet: bool = False) -> None:
         self.opener.open(key, seq, quiet)
@@ -214,6 +217,7 @@ class ZeroSessionApp(App[None]):
     def on_replay_view_changed(self, message: ReplayView.Changed) -> None:
         if self.ui_alive:  # posted as the app closes: the bar is gone
             self.bar.show_progress(message.progress)
+            self.bookmarks.follow_shown()
 
     def on_replay_view_expand(self, message: ReplayView.Expand) -> None:
         from .screens.event_detail import EventDetailScreen
@@ -277,6 +281,9 @@ class ZeroSessionApp(App[None]):
 
     def action_delete(self) -> None:
         self.session_actions.ask_delete()
+
+    def action_bookmark(self, what: str) -> None:
+        self.bookmarks.act(what)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for system in super().get_system_commands(screen):

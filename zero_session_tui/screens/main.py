@@ -43,6 +43,11 @@ class MainScreen(Screen[None]):
         Binding("H", "app.export('html')", "Export HTML replay", show=False),
         Binding("x", "app.export_redacted", "Export with redaction", show=False),
         Binding("d", "app.delete", "Delete session", show=False),
+        Binding("m", "app.bookmark('toggle')", "Bookmark on/off", show=False),
+        Binding("M", "app.bookmark('note')", "Note on the event", show=False),
+        Binding("right_square_bracket", "app.bookmark('next')", "Next bookmark", show=False),
+        Binding("left_square_bracket", "app.bookmark('previous')", "Previous bookmark", show=False),
+        Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:

@@ -17,7 +17,7 @@ from ..formatting import clock_offset, local_time
 from ..kinds import KIND_GLYPHS, UNKNOWN_GLYPH
 from ..sanitize import inert, one_line
 
-__all__ = ["LineStyles", "render_event_line", "time_column_width"]
+__all__ = ["BOOKMARK_MARK", "LineStyles", "render_event_line", "time_column_width"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,10 @@ class LineStyles:
     unknown: Style
     cursor: Style
     match: Style
+
+
+BOOKMARK_MARK = "\u25c6"
+"""Drawn after the seq of a bookmarked event (in the find-match style)."""
 
 
 def time_column_width(absolute: bool) -> int:
@@ -47,6 +51,7 @@ def render_event_line(
     console: Console,
     is_cursor: bool,
     highlight: str | None = None,
+    marked: bool = False,
 ) -> Strip:
     when = local_time(event.at, tz, seconds=True) if absolute else clock_offset(event.at, origin)
     known = event.kind_is_known
@@ -54,7 +59,8 @@ def render_event_line(
     glyph = KIND_GLYPHS[event.kind] if known else UNKNOWN_GLYPH
     kind_style = styles.kinds[event.kind.value] if known else styles.unknown
     line = Text(no_wrap=True, overflow="ellipsis", end="")
-    line.append(f"{event.seq:>{seq_width}} ", styles.seq)
+    line.append(f"{event.seq:>{seq_width}}", styles.seq)
+    line.append(BOOKMARK_MARK if marked else " ", styles.match if marked else styles.seq)
     line.append(f"{when:>{time_column_width(absolute)}} ", styles.time)
     line.append(f"{glyph} {one_line(label, 24)[0]:<11} ", kind_style)
     # Read only what can be shown: a 10 MB event costs a line, not its size.

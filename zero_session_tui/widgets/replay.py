@@ -98,15 +98,14 @@ class ReplayView(ScrollView, can_focus=True):
         self.tz = tz
         self.timeline: Timeline | None = None
         self.live = False
-        self.stale = False
-        """Following changes failed: what is shown may be out of date (said in the title)."""
+        self.stale = False  # following changes failed: what is shown may be out of date
         self.play_head: int | None = None
         self.highlight: str | None = None
-        self.note = ""
-        """Said in the empty pane when no session is shown (an empty database)."""
+        self.note = ""  # said in the empty pane when no session is shown (an empty database)
+        self.marked: frozenset[int] = frozenset()  # the seqs drawn with a bookmark mark
         self.scheduler: Scheduler = self.set_timer
         self.playback = Playback(self)
-        self._lines: LRUCache[tuple[int, int, bool, int, str | None, int], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self.pages = Pages(self)
         self._keep_replay_of: SessionKey | None = None
         self._find_note: tuple[int, str] | None = None
@@ -238,7 +237,7 @@ class ReplayView(ScrollView, can_focus=True):
         # cache key, so rows drawn before a live session reached 10 or 100 events line up.
         last = timeline.seq_of_row(timeline.count - 1)
         seq_width = max(len(str(timeline.seq_of_row(0))), len(str(last)))
-        key = (row, width, self.absolute_time, cursor_state, self.highlight, seq_width)
+        key = (row, width, self.absolute_time, cursor_state, self.highlight, seq_width, self.marked)
         strip = self._lines.get(key)
         if strip is None:
             strip = render_event_line(
@@ -252,6 +251,7 @@ class ReplayView(ScrollView, can_focus=True):
                 console=self.app.console,
                 is_cursor=cursor_state > 0,
                 highlight=self.highlight,
+                marked=event.seq in self.marked,
             )
             self._lines[key] = strip
         return strip
