@@ -26,6 +26,7 @@ from .controllers.copy import CopyFromReplay
 from .controllers.find import FindInSession
 from .controllers.follow import LiveFollow
 from .controllers.opening import SessionOpener
+from .controllers.overview import SessionOverview
 from .controllers.redacted_export import RedactedExport
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
@@ -93,6 +94,7 @@ class ZeroSessionApp(App[None]):
         self.opener = SessionOpener(self, warm, live=live)
         self.follow = LiveFollow(self)
         self.session_actions = SessionActions(self)
+        self.overview = SessionOverview(self)
         self.redacted_export = RedactedExport(self)
         self.find_in_session = FindInSession(self)
         self.copy_from_replay = CopyFromReplay(self)
@@ -269,6 +271,9 @@ class ZeroSessionApp(App[None]):
 
     def action_wrap(self) -> None:
         self.session_actions.wrap()
+
+    def action_overview(self) -> None:
+        self.overview.show()
 
     def action_export(self, fmt: str) -> None:
         self.session_actions.export(fmt)

@@ -37,6 +37,7 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Switch pane", show=False),
         Binding("slash", "app.search", "Search"),
         Binding("w", "app.wrap", "Wrap"),
+        Binding("O", "app.overview", "Overview", show=False),
         Binding("f", "app.forks", "Forks", show=False),
         Binding("e", "app.export('md')", "Export Markdown", show=False),
         Binding("E", "app.export('jsonl')", "Export JSON Lines", show=False),

@@ -1,0 +1,99 @@
+"""Overview: O shows, for the sessions the list shows (its filter applied), a row per local day
+and the top prompted commands, as ``store.overview`` reads them; Enter on a day filters the
+list to that day (its other filters kept); Esc closes and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from store import SessionFilter, Store
+from store.overview import read_overview
+from tests.app.harness import (
+    FORK,
+    HOSTILE,
+    LIVE,
+    LONG,
+    NEWEST_FIRST,
+    OPEN,
+    PARENT,
+    SIZE,
+    ready,
+    screen_text,
+    wait_until,
+)
+from tests.features._feature_support import listed
+from zero_session_tui.screens.main import MainScreen
+from zero_session_tui.screens.overview import OverviewScreen
+
+FROM_21ST = SessionFilter(started_from=datetime(2026, 11, 21, tzinfo=UTC))
+
+
+async def _filtered(pilot, spec: SessionFilter, ulids: list[str]) -> None:
+    app = pilot.app
+    app.state.list_order = replace(app.state.list_order, where=spec)
+    app.session_list.reload()
+    await wait_until(pilot, lambda: listed(app) == ulids, f"the list filtered to {ulids}")
+
+
+async def _overview(pilot) -> OverviewScreen:
+    app = pilot.app
+    await pilot.press("O")
+    await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the overview")
+    await pilot.pause()
+    assert isinstance(app.screen, OverviewScreen)
+    return app.screen
+
+
+async def test_o_shows_the_overview_of_the_filtered_list(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _filtered(pilot, FROM_21ST, [LIVE, OPEN, LONG, HOSTILE, FORK, PARENT])
+        screen = await _overview(pilot)
+        with Store.open_readonly(fixture_db) as store:
+            expected = read_overview(store, app.state.list_order.where, UTC)
+        assert screen.overview == expected
+        assert [(d.day.day, d.sessions) for d in expected.days] == [
+            (21, 2),
+            (22, 1),
+            (23, 2),
+            (24, 1),
+        ]
+        text = screen_text(app)
+        assert "6 sessions on 4 days" in text
+        assert "2026-11-20" not in text  # ALL_KINDS started before the filter's first day
+        assert "filtered: 2026-11-21.." in text
+        for command in expected.top():
+            assert command.command in text
+        assert "Filter list to day" in text  # the dialog's footer names its keys
+
+
+async def test_enter_on_a_day_filters_the_list_to_it(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _filtered(pilot, replace(FROM_21ST, cli_version="0.4"), [LIVE, OPEN, LONG, FORK])
+        await _overview(pilot)
+        await pilot.press("up")  # from the latest day (the 24th) to the 23rd
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: listed(app) == [OPEN, LONG], "the list of the 23rd")
+        assert isinstance(app.screen, MainScreen)
+        where = app.state.list_order.where
+        assert where.started_from == datetime(2026, 11, 23, tzinfo=UTC)
+        assert where.started_before == datetime(2026, 11, 24, tzinfo=UTC)
+        assert where.cli_version == "0.4"  # the list's other filter is kept
+        assert "filtered: 2026-11-23..2026-11-23 cli~0.4" in screen_text(app)
+
+
+async def test_escape_closes_the_overview_and_keeps_the_list(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _overview(pilot)
+        assert len(app.screen.overview.days) == 5  # no filter: every session
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
+        await pilot.pause()
+        assert app.state.list_order.where.is_empty
+        assert listed(app) == NEWEST_FIRST
