@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -64,6 +64,9 @@ PAGE = 2_000
 """Events per keyset page."""
 
 Render = Callable[[Store, SessionRow, Redactor | None], Iterator[bytes]]
+
+Bookmarks = Mapping[int, str | None]
+"""The session's bookmarks (``store.annotations``): seq -> note (None: a bookmark, no note)."""
 
 
 def export_path(directory: Path, session: SessionRow, suffix: str) -> Path:
@@ -161,7 +164,11 @@ def masked_count(redactor: Redactor | None) -> str:
 
 
 def markdown_chunks(
-    store: Store, session: SessionRow, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Iterator[bytes]:
     """The session as Markdown, a chunk at a time (an export's body; `show --format md`).
     Read inside the caller's snapshot: the header's count and the body agree. With a
@@ -192,6 +199,10 @@ def markdown_chunks(
             f"### {event.seq} \u00b7 {offset} \u00b7 {inert(event.kind_label)}\n\n"
             f"{fence}text\n{text}\n{fence}\n\n"
         )
+        if bookmarks is not None and event.seq in bookmarks:
+            note = bookmarks[event.seq]
+            said = inert(note).strip().replace("\n", "\n  ") if note else ""
+            block += f"- bookmark: {said}\n\n" if said else "- bookmark\n\n"
         yield block.encode()
 
 
@@ -200,7 +211,11 @@ def _longest_backtick_run(text: str) -> int:
 
 
 def jsonl_chunks(
-    store: Store, session: SessionRow, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Iterator[bytes]:
     """The session as JSON Lines, one event a line (an export's body; `show --format jsonl`).
     With a ``redactor``, secrets are masked (and listed in ``redactor.found``)."""
@@ -217,6 +232,8 @@ def jsonl_chunks(
         if event.blob is not None and blob_shown:
             # A BLOB in the text column: "text" shows its bytes, "text_blob" has them all.
             record["text_blob"] = event.blob.hex()
+        if bookmarks is not None and event.seq in bookmarks:
+            record["bookmark"] = {"note": bookmarks[event.seq]}
         # ensure_ascii: every control or invisible character is an escape in the file.
         yield (json.dumps(record, ensure_ascii=True) + "\n").encode()
 
@@ -239,25 +256,37 @@ def _export(
         return write_atomically(target, chunks, replace=False)
 
 
-def _markdown(store: Store, session: SessionRow, redactor: Redactor | None) -> Iterator[bytes]:
-    return markdown_chunks(store, session, redactor=redactor)
-
-
-def _jsonl(store: Store, session: SessionRow, redactor: Redactor | None) -> Iterator[bytes]:
-    return jsonl_chunks(store, session, redactor=redactor)
-
-
 def export_markdown(
-    store: Store, session: SessionRow, directory: Path, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    directory: Path,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Path:
     """Export the session ``session.ulid`` as Markdown; returns the path written. With a
-    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns."""
-    return _export(store, session, directory, "md", _markdown, redactor)
+    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns. With
+    ``bookmarks``, a "bookmark" line (and its note) follows each bookmarked event."""
+
+    def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
+        return markdown_chunks(store, current, redactor=masks, bookmarks=bookmarks)
+
+    return _export(store, session, directory, "md", render, redactor)
 
 
 def export_jsonl(
-    store: Store, session: SessionRow, directory: Path, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    directory: Path,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Path:
     """Export the session ``session.ulid`` as JSON Lines; returns the path written. With a
-    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns."""
-    return _export(store, session, directory, "jsonl", _jsonl, redactor)
+    ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns. With
+    ``bookmarks``, a bookmarked event's line has ``"bookmark": {"note": ...}``."""
+
+    def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
+        return jsonl_chunks(store, current, redactor=masks, bookmarks=bookmarks)
+
+    return _export(store, session, directory, "jsonl", render, redactor)

@@ -114,6 +114,11 @@ class Bookmarks:
 
         self._run(read, loaded, "bookmarks-read")
 
+    def marks_for(self, key: SessionKey) -> dict[int, str | None]:
+        """The bookmarks of ``key`` when it is the session shown (for an export)."""
+        timeline = self.app.replay.timeline
+        return dict(self.marks) if timeline is not None and timeline.key == key else {}
+
     def _paint(self) -> None:
         replay = self.app.replay
         replay.marked = frozenset(self.marks)

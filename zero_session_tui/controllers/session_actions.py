@@ -143,6 +143,7 @@ class SessionActions:
         key, catalog = self.state.shown_key, self.catalog
         if key is None:
             return
+        bookmarks = self.app.bookmarks.marks_for(key)  # read on the UI thread
 
         def write() -> Path:
             from ..export import export_jsonl, export_markdown
@@ -153,11 +154,12 @@ class SessionActions:
             session = catalog.store(key.partition).get_session(key.session_id)
             if session is None:
                 raise SessionError("the session no longer exists")
-            writers = {"md": export_markdown, "jsonl": export_jsonl, "html": export_html}
-            writer = writers[fmt]
             database = catalog.partitions[key.partition].path
             with catalog.reader(key.partition) as store:
-                return writer(store, session, locations.exports_dir(database))
+                if fmt == "html":
+                    return export_html(store, session, locations.exports_dir(database))
+                writer = export_markdown if fmt == "md" else export_jsonl
+                return writer(store, session, locations.exports_dir(database), bookmarks=bookmarks)
 
         def written(path: Path) -> None:
             self.app.notify(f"Exported to {path}", markup=False)
