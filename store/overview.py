@@ -9,9 +9,10 @@ right east and west of UTC and across a DST change. A session's events count on 
 started (the day Enter on the overview filters the list to).
 
 The commands: SQL cuts each prompt's first word (``substr``/``instr`` after trimming ASCII
-white space and a leading ``>``), marks a word with more text after it (``/ x`` is the
-command ``/``, a bare ``/`` is none) and counts those starting with ``/``, most first, up to
-``CANDIDATES``; Python folds each word through ``wrap.command_of`` (the wrap report's rule).
+white space and a leading ``>``, in its first ``HEAD`` characters), marks a word with more
+text after it (``/ x`` is the command ``/``, a bare ``/`` is none) and counts those starting
+with ``/``, most first, up to ``CANDIDATES``; Python folds each word through
+``wrap.command_of`` (the wrap report's rule).
 """
 
 from __future__ import annotations
@@ -32,30 +33,44 @@ CANDIDATES = 50
 """First words read per database, before folding and merging into the top ``TOP_COMMANDS``."""
 
 _WS = "' ' || char(9, 10, 11, 12, 13)"
-_FIRST_WORD = f"""
-SELECT w || CASE WHEN length(rtrim(t, {_WS})) > length(w) THEN ' +' ELSE '' END AS w FROM (
-SELECT t, substr(t, 1, instr(t || ' ', ' ') - 1) AS w FROM (
-    SELECT ltrim(substr(x, 1 + (substr(x, 1, 1) = '>')), ' ') AS t FROM (
-        SELECT replace(replace(replace(replace(ltrim(CAST(e.text AS TEXT), {_WS}),
-            char(9), ' '), char(10), ' '), char(13), ' '), char(11), ' ') AS x
-        FROM sessions s CROSS JOIN events e ON e.session_id = s.id{{where}} e.kind = 'prompt')))"""
+HEAD = 1024
+"""Characters of a prompt looked at (after its leading white space): a longer first word is
+cut there."""
+
+# Each step MATERIALIZED: flattened, every use of a column repeats its whole expression.
+_WORDS = f"""
+WITH p AS MATERIALIZED (
+    SELECT substr(ltrim(CAST(e.text AS TEXT), {_WS}), 1, {HEAD}) AS x
+    FROM sessions s CROSS JOIN events e ON e.session_id = s.id{{where}} e.kind = 'prompt'),
+q AS MATERIALIZED (
+    SELECT ltrim(substr(y, 1 + (substr(y, 1, 1) = '>')), ' ') AS t FROM (
+        SELECT replace(replace(replace(replace(replace(x, char(9), ' '), char(10), ' '),
+            char(11), ' '), char(12), ' '), char(13), ' ') AS y
+        FROM p WHERE substr(x, 1, 1) IN ('/', '>'))),
+r AS MATERIALIZED (SELECT t, substr(t, 1, instr(t || ' ', ' ') - 1) AS w FROM q)
+"""
 
 
 def _sql(clause: str) -> str:
     # Only ``where_clause``'s whitelisted SQL is joined in; every value is a parameter.
-    days = (
-        "SELECT 'day' AS part, strftime('%Y-%m-%dT%H:%M', s.started_at) AS bucket,"
-        " COUNT(DISTINCT s.id), COUNT(e.id), COALESCE(SUM(e.kind = 'warn'), 0),"
-        " COALESCE(SUM(e.kind = 'alert'), 0)"
-        f" FROM sessions s LEFT JOIN events e ON e.session_id = s.id{clause} GROUP BY bucket"
-    )
     joined = f"{clause} AND" if clause else " WHERE"
-    words = _FIRST_WORD.format(where=joined)
-    commands = (
-        "SELECT * FROM (SELECT 'command', w, COUNT(*), 0, 0, 0"
-        f" FROM ({words}) WHERE w LIKE '/%' GROUP BY w ORDER BY COUNT(*) DESC, w LIMIT ?)"
+    # Counted per session first (the outer scan's rowid order: no sort), then per minute.
+    days = (
+        "SELECT 'day', strftime('%Y-%m-%dT%H:%M', started_at) AS bucket,"
+        " COUNT(*), SUM(n), SUM(w), SUM(a) FROM ("
+        "SELECT s.started_at, COUNT(e.id) AS n, COALESCE(SUM(e.kind = 'warn'), 0) AS w,"
+        " COALESCE(SUM(e.kind = 'alert'), 0) AS a"
+        f" FROM sessions s LEFT JOIN events e ON e.session_id = s.id{clause} GROUP BY s.id)"
+        " GROUP BY bucket"
     )
-    return f"{days} UNION ALL {commands}"
+    # A word with more after it is marked: ``/ x`` is the command ``/``, a bare ``/`` none.
+    commands = (
+        "SELECT * FROM (SELECT 'command',"
+        f" w || CASE WHEN length(rtrim(t, {_WS})) > length(w) THEN ' +' ELSE '' END AS word,"
+        " COUNT(*), 0, 0, 0 FROM r WHERE w LIKE '/%' GROUP BY word"
+        " ORDER BY COUNT(*) DESC, word LIMIT ?)"
+    )
+    return f"{_WORDS.format(where=joined)}{days} UNION ALL {commands}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,8 +179,9 @@ SCANS: dict[str, str] = {
     "fork_children": r"SCAN (x|y|c|r|\(subquery-\d+\))",
     "search_all_sessions": r"SCAN e",  # LIKE '%needle%': the one inherent scan of events
     "first_prompt": r"SCAN [fw]",  # the first 64 events (read through the index), one row
-    # Sessions scanned (the list's filter), then the grouped first words (a subquery).
-    "overview": r"SCAN (s|\(subquery-\d+\))",
+    # Sessions scanned (the list's filter, or all of them on the smallest index), then the
+    # prompts' first words in steps of their own (p, q, r) and the grouped rows (subqueries).
+    "overview": rf"SCAN (s|p|q|r|\(subquery-\d+\))( USING COVERING INDEX {SESSIONS_ULID})?",
 }
 SORTS = SESSION_LISTS | {"kind_counts", "kind_delta", "kind_delta_since", "search_one_session"}
 SORTS |= {"overview"}  # grouped by minute of the start, and by first word
