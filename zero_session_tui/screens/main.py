@@ -46,8 +46,8 @@ class MainScreen(Screen[None]):
         Binding("d", "app.delete", "Delete session", show=False),
         Binding("m", "app.bookmark('toggle')", "Bookmark on/off", show=False),
         Binding("M", "app.bookmark('note')", "Note on the event", show=False),
-        Binding("right_square_bracket", "app.bookmark('next')", "Next bookmark", show=False),
-        Binding("left_square_bracket", "app.bookmark('previous')", "Previous bookmark", show=False),
+        Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
+        Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
     ]
 
