@@ -97,3 +97,15 @@ async def test_escape_closes_the_overview_and_keeps_the_list(app_factory, fixtur
         await pilot.pause()
         assert app.state.list_order.where.is_empty
         assert listed(app) == NEWEST_FIRST
+
+
+def test_snapshot_overview_of_the_fixture(snap_compare, app_factory, fixture_db):
+    """The overview of every fixture session (fixed data and clock, UTC, no live polling):
+    five days from the 20th to the 24th, the cursor on the 24th, the top commands below."""
+    app = app_factory(fixture_db, args=["--no-live"])
+
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await _overview(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

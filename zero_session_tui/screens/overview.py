@@ -46,6 +46,10 @@ def spark(values: list[int]) -> str:
     )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 class OverviewScreen(ModalScreen[date | None]):
     DEFAULT_CSS = """
     OverviewScreen { align: center middle; }
@@ -54,7 +58,7 @@ class OverviewScreen(ModalScreen[date | None]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     #overview-days { height: 1fr; }
-    #overview-commands { height: auto; margin-top: 1; }
+    #overview-commands { height: auto; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,12 +76,14 @@ class OverviewScreen(ModalScreen[date | None]):
         overview = self.overview
         sessions = sum(day.sessions for day in overview.days)
         heading = Text("Overview", style="bold")
-        heading.append(f"  {sessions:,} sessions on {len(overview.days):,} days", style="")
+        days = len(overview.days)
+        heading.append(f"  {_count(sessions, 'session')} on {_count(days, 'day')}")
         heading.append(f"  ({self.note})" if self.note else "  (every session listed)")
         with Vertical(id="overview"):
             yield Static(heading)
             yield Static(self._activity(), id="overview-spark")
             yield DataTable(id="overview-days", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Top prompted commands", style="bold"))
             yield Static(self._commands(), id="overview-commands")
         yield Footer()  # this dialog's own keys
 
@@ -91,7 +97,7 @@ class OverviewScreen(ModalScreen[date | None]):
         return self.app.theme_variables.get(name, "")
 
     def _commands(self) -> Table:
-        table = Table(title="Top prompted commands", title_justify="left", box=None)
+        table = Table(box=None, min_width=40)
         table.add_column("command", no_wrap=True)
         table.add_column("count", justify="right")
         for command in self.overview.top():
