@@ -48,6 +48,9 @@ class SessionOverview:
     def _shown(self, overview: Overview, where: SessionFilter, note: str) -> None:
         from ..screens.overview import OverviewScreen
 
+        if isinstance(self.app.screen, OverviewScreen):
+            return  # O pressed twice: the first read's overview is up already
+
         def chosen(day: date | None) -> None:
             if day is not None:
                 self.filter_to(day)
