@@ -47,10 +47,13 @@ class KeysAndCommands:
         self.app = app
 
     def help_groups(self) -> list[tuple[str, list[BindingType]]]:
+        from ..screens.bookmarks import BookmarksScreen
         from ..screens.confirm import ConfirmScreen
         from ..screens.event_detail import EventDetailScreen
         from ..screens.filter import FilterScreen
         from ..screens.forks import ForksScreen
+        from ..screens.note import NoteScreen
+        from ..screens.overview import OverviewScreen
         from ..screens.search import SearchScreen
         from ..screens.wrap import WrapScreen
 
@@ -85,6 +88,12 @@ class KeysAndCommands:
             ("Forks (f)", [Binding("enter", "", "Open the session"), *ForksScreen.BINDINGS]),
             ("Filter (F in the list)", list(FilterScreen.BINDINGS)),
             ("Delete (d)", list(ConfirmScreen.BINDINGS)),
+            (
+                "Bookmarks (B)",
+                [Binding("enter", "", "Go to the bookmark"), *BookmarksScreen.BINDINGS],
+            ),
+            ("Note (M)", list(NoteScreen.BINDINGS)),
+            ("Overview (O)", list(OverviewScreen.BINDINGS)),
         ]
 
     def show_help(self) -> None:
