@@ -23,7 +23,7 @@ Data format (``format`` 1), for the page and any other reader:
   "parent", "count", "kinds": [{"value", "key", "glyph", "label"}], "unknown_glyph",
   "markers": [kind values marked on the seek bar], "bookmarks": [seq, ...], "speeds",
   "idle_cap", "max_batch", "frame", "redacted"}``. ``bookmarks`` is the marker type for
-  bookmarks; there is no bookmark store yet, so it is always empty.
+  the session's bookmarks (their seqs, from the browser's annotations file when given).
 - ``script.zst-events`` (several): arrays of ``[seq, ms, kind, text]`` or ``[seq, ms, kind,
   text, stored_kind]`` (the fifth only when the stored kind is one this code does not know,
   shown as system); ``ms`` is milliseconds after the session's start, or null.
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Final
 from store import SessionRow, Store, StoredEvent, format_rfc3339
 from store.atomic_write import write_atomically
 
-from .export import _event_text, _gone, _session_events, export_path
+from .export import Bookmarks, _event_text, _gone, _session_events, export_path
 from .kinds import KINDS, UNKNOWN_GLYPH
 from .redaction import HEADER_SEQ
 from .replay_timing import FRAME, MAX_BATCH, SPEEDS, PlayState
@@ -134,7 +134,9 @@ def _stamp(moment: datetime | None) -> str | None:
     return format_rfc3339(moment) if moment is not None else None
 
 
-def _head(session: SessionRow, count: int, redactor: Redactor | None) -> bytes:
+def _head(
+    session: SessionRow, count: int, redactor: Redactor | None, bookmarks: Bookmarks | None
+) -> bytes:
     css, js = _asset("replay.css"), _asset("replay.js")
     engine = session.engine_base_url
     if engine and redactor is not None:
@@ -153,7 +155,7 @@ def _head(session: SessionRow, count: int, redactor: Redactor | None) -> bytes:
         ],
         "unknown_glyph": UNKNOWN_GLYPH,
         "markers": list(MARKED),
-        "bookmarks": [],
+        "bookmarks": sorted(bookmarks) if bookmarks else [],
         "speeds": list(SPEEDS),
         "idle_cap": PlayState().idle_cap,
         "max_batch": MAX_BATCH,
@@ -188,12 +190,16 @@ def _millis(event: StoredEvent, started: datetime | None) -> int | None:
 
 
 def html_chunks(
-    store: Store, session: SessionRow, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Iterator[bytes]:
     """The session as a replay page, a chunk at a time (an export's body). Read inside the
     caller's snapshot: the head's count and the events agree (``export._session_events``)."""
     count, events = _session_events(store, session)
-    yield _head(session, count, redactor)
+    yield _head(session, count, redactor, bookmarks)
     parts: list[str] = []
     rows = 0
     for event in events:
@@ -222,7 +228,12 @@ def html_chunks(
 
 
 def export_html(
-    store: Store, session: SessionRow, directory: Path, *, redactor: Redactor | None = None
+    store: Store,
+    session: SessionRow,
+    directory: Path,
+    *,
+    redactor: Redactor | None = None,
+    bookmarks: Bookmarks | None = None,
 ) -> Path:
     """Export the session ``session.ulid`` as an HTML replay; returns the path written."""
     with store.read_snapshot():
@@ -230,5 +241,5 @@ def export_html(
         if current is None:
             raise _gone(session.ulid)
         target = export_path(directory, current, "html")
-        chunks = html_chunks(store, current, redactor=redactor)
+        chunks = html_chunks(store, current, redactor=redactor, bookmarks=bookmarks)
         return write_atomically(target, chunks, replace=False)

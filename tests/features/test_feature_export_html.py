@@ -123,7 +123,7 @@ def test_the_policy_allows_only_the_pages_own_inline_blocks(tmp_path):
         assert sink not in inline["script"], sink  # text reaches the page by textContent only
 
 
-def test_the_head_has_the_kinds_speeds_idle_cap_and_an_empty_bookmarks_marker(tmp_path):
+def test_the_head_has_the_kinds_speeds_idle_cap_and_no_bookmarks_when_none_given(tmp_path):
     head, _events, _tail = _blocks(_export(tmp_path, [(EventKind.WARN, "w")]))
     assert [(k["value"], k["key"], k["glyph"]) for k in head["kinds"]] == [
         ("prompt", "1", "\u276f"),
@@ -136,7 +136,7 @@ def test_the_head_has_the_kinds_speeds_idle_cap_and_an_empty_bookmarks_marker(tm
     assert head["speeds"] == [1.0, 2.0, 5.0, 10.0, None]
     assert head["idle_cap"] == 2.0
     assert head["markers"] == ["warn", "alert", "mode_change"]
-    assert head["bookmarks"] == []  # no bookmark store yet: the type is there, never faked
+    assert head["bookmarks"] == []  # none given: none invented
     assert (head["ulid"], head["count"], head["started"]) == (ULID, 1, "2026-11-24T09:00:00+00:00")
 
 
@@ -281,3 +281,10 @@ async def test_H_in_the_app_writes_the_shown_session_as_an_html_replay(
     assert head["ulid"] == HOSTILE_ULID
     assert [(e[0], e[3]) for e in events] == [(s.seq, inert(s.text)) for s in stored]
     assert tail["count"] == len(stored)
+
+
+def test_the_sessions_bookmarks_are_marked_on_the_seek_bar(tmp_path):
+    texts = [(EventKind.PROMPT, "p"), (EventKind.COMMAND, "c"), (EventKind.SYSTEM, "s")]
+    head, events, _tail = _blocks(_export(tmp_path, texts, bookmarks={3: "why", 1: None}))
+    assert head["bookmarks"] == [1, 3]
+    assert [record[0] for record in events] == [1, 2, 3]

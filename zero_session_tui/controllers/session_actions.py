@@ -157,7 +157,8 @@ class SessionActions:
             database = catalog.partitions[key.partition].path
             with catalog.reader(key.partition) as store:
                 if fmt == "html":
-                    return export_html(store, session, locations.exports_dir(database))
+                    directory = locations.exports_dir(database)
+                    return export_html(store, session, directory, bookmarks=bookmarks)
                 writer = export_markdown if fmt == "md" else export_jsonl
                 return writer(store, session, locations.exports_dir(database), bookmarks=bookmarks)
 
