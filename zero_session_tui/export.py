@@ -238,7 +238,7 @@ def jsonl_chunks(
         yield (json.dumps(record, ensure_ascii=True) + "\n").encode()
 
 
-def _export(
+def write_export(
     store: Store,
     session: SessionRow,
     directory: Path,
@@ -246,7 +246,9 @@ def _export(
     render: Render,
     redactor: Redactor | None,
 ) -> Path:
-    # The chunks are produced, and so the session read, inside the snapshot.
+    """Write ``render``'s chunks of the session ``session.ulid`` to a new file in
+    ``directory``: the session found again by its ULID, and every chunk produced, inside one
+    read snapshot; never over an existing file. Every export format goes through here."""
     with store.read_snapshot():
         current = store.get_session_by_ulid(session.ulid)
         if current is None:
@@ -271,7 +273,7 @@ def export_markdown(
     def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
         return markdown_chunks(store, current, redactor=masks, bookmarks=bookmarks)
 
-    return _export(store, session, directory, "md", render, redactor)
+    return write_export(store, session, directory, "md", render, redactor)
 
 
 def export_jsonl(
@@ -289,4 +291,4 @@ def export_jsonl(
     def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
         return jsonl_chunks(store, current, redactor=masks, bookmarks=bookmarks)
 
-    return _export(store, session, directory, "jsonl", render, redactor)
+    return write_export(store, session, directory, "jsonl", render, redactor)

@@ -44,9 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from store import SessionRow, Store, StoredEvent, format_rfc3339
-from store.atomic_write import write_atomically
 
-from .export import Bookmarks, _event_text, _gone, _session_events, export_path
+from .export import Bookmarks, _event_text, _session_events, write_export
 from .kinds import KINDS, UNKNOWN_GLYPH
 from .redaction import HEADER_SEQ
 from .replay_timing import FRAME, MAX_BATCH, SPEEDS, PlayState
@@ -236,10 +235,8 @@ def export_html(
     bookmarks: Bookmarks | None = None,
 ) -> Path:
     """Export the session ``session.ulid`` as an HTML replay; returns the path written."""
-    with store.read_snapshot():
-        current = store.get_session_by_ulid(session.ulid)
-        if current is None:
-            raise _gone(session.ulid)
-        target = export_path(directory, current, "html")
-        chunks = html_chunks(store, current, redactor=redactor, bookmarks=bookmarks)
-        return write_atomically(target, chunks, replace=False)
+
+    def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
+        return html_chunks(store, current, redactor=masks, bookmarks=bookmarks)
+
+    return write_export(store, session, directory, "html", render, redactor)
