@@ -1,6 +1,7 @@
-"""Shared parts of the signals and terminals tests (area 8, ``test_signals_*.py``): the area's
-summary line, the databases and homes a child app runs with, the real app in a
-pseudo-terminal, and children that patch the app before calling the real ``main``."""
+"""Shared parts of the signals and terminals tests (area 8, ``test_signals_*.py``): the
+databases and homes a child app runs with, the real app in a pseudo-terminal, and children
+that patch the app before calling the real ``main``. The fixtures that use them, and the
+area's summary line, are in ``conftest.py`` with every other area's."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ import sys
 import termios
 import textwrap
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _reliability import REPO, child_env
@@ -40,25 +39,6 @@ RESTORES = {
     "cursor": ("\x1b[?25l", "\x1b[?25h"),
 }
 _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-
-
-def _summary(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
-    return (
-        f"{int(n['signals'])} signals to a running app in a pty "
-        f"({int(n['during_export'])} during an export, {int(n['hung_worker'])} with a hung "
-        f"worker thread), {int(n['restored'])} terminals restored, "
-        f"{int(n['temp_files_left'])} temp files left, slowest exit "
-        f"{m.get('slowest_exit_s', 0):.2f} s; no-tty exit 2 ({int(n['no_tty'])} ways); "
-        f"crash exit 1 with report ({int(n['crash_reports'])} reports)"
-    )
-
-
-def use_summary_line(figures: Any) -> None:
-    """The reliability conftest formats each area's line; this area brings its own format
-    (called by each ``test_signals_*.py`` from an autouse fixture)."""
-    formats = getattr(sys.modules[type(figures).__module__], "_FORMATS", None)
-    if isinstance(formats, dict):
-        formats.setdefault(AREA, _summary)
 
 
 # ---- databases and homes -----------------------------------------------------------------

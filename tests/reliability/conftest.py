@@ -206,6 +206,17 @@ def _replay_gone(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
     )
 
 
+def _signals(n: Counter[str], m: dict[str, float], notes: list[str]) -> str:
+    return (
+        f"{int(n['signals'])} signals to a running app in a pty "
+        f"({int(n['during_export'])} during an export, {int(n['hung_worker'])} with a hung "
+        f"worker thread), {int(n['restored'])} terminals restored, "
+        f"{int(n['temp_files_left'])} temp files left, slowest exit "
+        f"{m.get('slowest_exit_s', 0):.2f} s; no-tty exit 2 ({int(n['no_tty'])} ways); "
+        f"crash exit 1 with report ({int(n['crash_reports'])} reports)"
+    )
+
+
 _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] = {
     "write-identity": _write_identity,
     "write-lock": _write_lock,
@@ -220,6 +231,7 @@ _FORMATS: dict[str, Callable[[Counter[str], dict[str, float], list[str]], str]] 
     "hostile-text": _hostile,
     "atomic-writes": _atomic,
     "properties": _properties,
+    "signals": _signals,
 }
 
 
@@ -238,6 +250,35 @@ def _line(area: str, numbers: Counter[str], maxima: dict[str, float], notes: lis
 @pytest.fixture
 def figures() -> Figures:
     return FIGURES
+
+
+# ---- the signals area: the app in a pseudo-terminal (``_signals_support.py``) -----------
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One session of 50 prompts."""
+    from _signals_support import make_small_db
+
+    return make_small_db(tmp_path_factory.mktemp("small") / "sessions.db")
+
+
+@pytest.fixture
+def homes(tmp_path: Path) -> Any:
+    """Private HOME and XDG directories for a child app."""
+    from _signals_support import Homes
+
+    (tmp_path / "home").mkdir()
+    return Homes(tmp_path)
+
+
+@pytest.fixture
+def running(homes: Any) -> Any:
+    """The apps a test launched in a pty, closed after it."""
+    apps: list[Any] = []
+    yield apps
+    for app in apps:
+        app.close()
 
 
 # ---- getting the lines onto the terminal ---------------------------------------------------

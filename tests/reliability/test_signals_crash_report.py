@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,36 +22,10 @@ from _signals_support import (
     assert_restored,
     child_script,
     launch,
-    make_small_db,
-    use_summary_line,
 )
 
 from zero_session_tui import exit_codes, terminal_guard
 from zero_session_tui.__main__ import main
-
-
-@pytest.fixture(autouse=True)
-def _summary_line(figures) -> None:
-    use_summary_line(figures)
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_small_db(tmp_path_factory.mktemp("small") / "sessions.db")
-
-
-@pytest.fixture
-def homes(tmp_path: Path) -> Homes:
-    (tmp_path / "home").mkdir()
-    return Homes(tmp_path)
-
-
-@pytest.fixture
-def running(homes: Homes) -> Iterator[list[PtyApp]]:
-    apps: list[PtyApp] = []
-    yield apps
-    for app in apps:
-        app.close()
 
 
 def test_an_error_textual_caught_exits_1_with_one_line_and_a_report(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,6 @@ from _signals_support import (
     assert_restored,
     child_script,
     launch,
-    make_small_db,
-    use_summary_line,
 )
 
 from store import Store
@@ -35,30 +32,6 @@ BIG_EVENTS = 300_000
 HUNG_BOUND = terminal_guard.EXIT_GRACE + 3.0
 """Seconds from a signal to the process gone with a worker thread that never returns: the
 watchdog ends the process."""
-
-
-@pytest.fixture(autouse=True)
-def _summary_line(figures) -> None:
-    use_summary_line(figures)
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_small_db(tmp_path_factory.mktemp("small") / "sessions.db")
-
-
-@pytest.fixture
-def homes(tmp_path: Path) -> Homes:
-    (tmp_path / "home").mkdir()
-    return Homes(tmp_path)
-
-
-@pytest.fixture
-def running(homes: Homes) -> Iterator[list[PtyApp]]:
-    apps: list[PtyApp] = []
-    yield apps
-    for app in apps:
-        app.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,25 +16,9 @@ from pathlib import Path
 
 import pytest
 from _reliability import REPO
-from _signals_support import AREA, COLUMNS, ROWS, Homes, make_small_db, use_summary_line
+from _signals_support import AREA, COLUMNS, ROWS, Homes
 
 from zero_session_tui import exit_codes
-
-
-@pytest.fixture(autouse=True)
-def _summary_line(figures) -> None:
-    use_summary_line(figures)
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_small_db(tmp_path_factory.mktemp("small") / "sessions.db")
-
-
-@pytest.fixture
-def homes(tmp_path: Path) -> Homes:
-    (tmp_path / "home").mkdir()
-    return Homes(tmp_path)
 
 
 @pytest.mark.parametrize("stream", ["stdin", "stdout", "stderr", "all three"])
