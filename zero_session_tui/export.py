@@ -48,7 +48,6 @@ from .redaction import HEADER_SEQ, Redactor
 from .sanitize import inert
 
 __all__ = [
-    "MIN_SEQ",
     "PAGE",
     "export_jsonl",
     "export_markdown",
@@ -58,8 +57,6 @@ __all__ = [
     "masked_count",
 ]
 
-MIN_SEQ = -(2**63)
-"""The lowest value of an SQLite INTEGER: every seq is >= it."""
 PAGE = 2_000
 """Events per keyset page."""
 
@@ -90,22 +87,6 @@ def _changed(ulid: str, detail: str) -> SessionError:
     )
 
 
-def all_events(store: Store, session_id: int, page: int = PAGE) -> Iterator[StoredEvent]:
-    """Every event of a session in seq order, seqs <= 0 included, in keyset pages.
-    ``events_after`` takes ``seq > after``: the one seq it cannot reach from ``MIN_SEQ``
-    is ``MIN_SEQ`` itself, read first on its own."""
-    lowest = store.event_at(session_id, MIN_SEQ)
-    if lowest is not None:
-        yield lowest
-    after = MIN_SEQ
-    while True:
-        batch = store.events_after(session_id, after, page)
-        yield from batch
-        if len(batch) < page:
-            return
-        after = batch[-1].seq
-
-
 def _session_events(store: Store, session: SessionRow) -> tuple[int, Iterator[StoredEvent]]:
     """The session's event count and its events. Once the events are all read, the iterator
     raises unless they are exactly what the count said and the session is still so in the
@@ -120,7 +101,7 @@ def _session_events(store: Store, session: SessionRow) -> tuple[int, Iterator[St
     def checked() -> Iterator[StoredEvent]:
         rows = 0
         seen: int | None = None
-        for event in all_events(store, session.id):
+        for event in store.iter_events(session.id, PAGE):
             rows += 1
             seen = event.seq
             yield event

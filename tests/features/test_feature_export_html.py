@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import tracemalloc
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -217,6 +218,16 @@ class HugeSession:
         batch = [self._event(seq) for seq in range(first, min(first + limit, self.count + 1))]
         self.served += len(batch)
         return batch
+
+    def iter_events(self, session_id: int, page: int = 2_000) -> Iterator[StoredEvent]:
+        """As ``Store.iter_events``: keyset pages of ``events_after``."""
+        after = -1
+        while True:
+            batch = self.events_after(session_id, after, page)
+            yield from batch
+            if len(batch) < page:
+                return
+            after = batch[-1].seq
 
     def get_session_by_ulid(self, ulid: str) -> SessionRow | None:
         return self.session if ulid == ULID else None

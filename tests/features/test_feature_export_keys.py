@@ -138,7 +138,7 @@ async def test_a_failing_write_leaves_no_file_and_reports_it(
 async def test_a_read_failing_midway_leaves_no_partial_file(
     app_factory, fixture_db, zero_home, monkeypatch
 ):
-    real = export.all_events
+    real = Store.iter_events
 
     def failing(store, session_id, page=export.PAGE):
         for n, event in enumerate(real(store, session_id, page)):
@@ -152,7 +152,7 @@ async def test_a_read_failing_midway_leaves_no_partial_file(
         # An earlier export is kept as it was.
         first = await _export(pilot, "e")
         before = (zero_home / "exports" / f"{ALL_KINDS}.md").read_bytes()
-        monkeypatch.setattr(export, "all_events", failing)
+        monkeypatch.setattr(Store, "iter_events", failing)
         await pilot.press("e")
         severity, _message = await wait_for_notice(pilot, "disk I/O error")
         assert severity == "error"

@@ -21,7 +21,7 @@ from typing import Any
 from store import SessionRow, Store, StoredEvent
 
 from ..catalog import Catalog
-from ..export import PAGE, all_events, jsonl_chunks, markdown_chunks
+from ..export import PAGE, jsonl_chunks, markdown_chunks
 from ..formatting import clock_offset, local_time
 from ..sanitize import inert, one_line
 from .opening import SessionNotFound, find_session, session_ref
@@ -78,7 +78,7 @@ def _header(session: SessionRow) -> str:
 
 def _events(store: Store, session_id: int, from_seq: int | None) -> Iterator[StoredEvent]:
     if from_seq is None:
-        yield from all_events(store, session_id)
+        yield from store.iter_events(session_id, PAGE)
         return
     after = from_seq - 1
     while True:
