@@ -181,10 +181,18 @@ def markdown_chunks(
             f"{fence}text\n{text}\n{fence}\n\n"
         )
         if bookmarks is not None and event.seq in bookmarks:
-            note = bookmarks[event.seq]
+            note = _note(event.seq, bookmarks[event.seq], redactor)
             said = inert(note).strip().replace("\n", "\n  ") if note else ""
             block += f"- bookmark: {said}\n\n" if said else "- bookmark\n\n"
         yield block.encode()
+
+
+def _note(seq: int, note: str | None, redactor: Redactor | None) -> str | None:
+    """A bookmark's note as exported: masked like the event's text (a note is typed by the
+    user, who may paste a secret into it)."""
+    if note is None or redactor is None:
+        return note
+    return redactor.redact(seq, note)[0]
 
 
 def _longest_backtick_run(text: str) -> int:
@@ -214,7 +222,7 @@ def jsonl_chunks(
             # A BLOB in the text column: "text" shows its bytes, "text_blob" has them all.
             record["text_blob"] = event.blob.hex()
         if bookmarks is not None and event.seq in bookmarks:
-            record["bookmark"] = {"note": bookmarks[event.seq]}
+            record["bookmark"] = {"note": _note(event.seq, bookmarks[event.seq], redactor)}
         # ensure_ascii: every control or invisible character is an escape in the file.
         yield (json.dumps(record, ensure_ascii=True) + "\n").encode()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "annotations_file",
+    "annotations_key",
     "browser_state_file",
     "cache_dir",
     "default_database",
@@ -78,6 +79,12 @@ def redaction_config() -> Path:
     ``~/.config``, ``/zero-session-tui/redaction.toml``; see ``redaction.py``)."""
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(base).expanduser() / "zero-session-tui" / "redaction.toml"
+
+
+def annotations_key(database: Path) -> str:
+    """A client database's key in the annotations file: its resolved path (a file replaced
+    at that path keeps its bookmarks, names and tags)."""
+    return str(database.expanduser().resolve())
 
 
 def annotations_file() -> Path:

@@ -77,3 +77,78 @@ def test_export_of_an_unknown_session_is_status_3(cli_db: Path) -> None:
     ran = invoke("export", "NOSUCHSESSION", "--out", ".", "--db", str(cli_db))
     assert ran.status == exit_codes.NOT_FOUND
     assert ran.err.count("\n") == 1
+
+
+def _bookmark(database: Path, ulid: str, seq: int, note: str | None) -> None:
+    """A bookmark as the browser writes it (m / M), in the annotations file under XDG."""
+    from store.annotations import Annotations
+    from zero_session_tui import locations
+
+    annotations = Annotations.open(locations.annotations_file())
+    try:
+        annotations.set_note(locations.annotations_key(database), ulid, seq, note)
+    finally:
+        annotations.close()
+
+
+def _first_seq(database: Path, ulid: str) -> int:
+    from store import Store
+
+    store = Store.open_readonly(database)
+    try:
+        session = store.get_session_by_ulid(ulid)
+        assert session is not None
+        bounds = store.seq_bounds(session.id)
+        assert bounds is not None
+        return bounds[0]
+    finally:
+        store.close()
+
+
+def test_export_carries_the_browsers_bookmarks_and_notes(cli_db: Path, workdir: Path) -> None:
+    (workdir / "out").mkdir()
+    seq = _first_seq(cli_db, HOSTILE)
+    _bookmark(cli_db, HOSTILE, seq, "look here\nsecond line")
+    ran = invoke("export", HOSTILE, "--format", "md", "--out", "out", "--db", str(cli_db))
+    assert ran.status == 0
+    assert "- bookmark: look here\n  second line" in (workdir / ran.text.strip()).read_text()
+    jsonl = invoke("export", HOSTILE, "--format", "jsonl", "--out", "out", "--db", str(cli_db))
+    lines = (workdir / jsonl.text.strip()).read_text().splitlines()
+    marked = [line for line in lines if '"bookmark"' in line]
+    assert len(marked) == 1 and f'"seq": {seq},' in marked[0]
+    assert '"note": "look here\\nsecond line"' in marked[0]
+    bare = invoke("export", HOSTILE, "--no-bookmarks", "--out", "out", "--db", str(cli_db))
+    assert "bookmark" not in (workdir / bare.text.strip()).read_text()
+
+
+def test_export_without_an_annotations_file_makes_none(cli_db: Path, workdir: Path) -> None:
+    from zero_session_tui import locations
+
+    ran = invoke("export", HOSTILE, "--out", ".", "--db", str(cli_db))
+    assert (ran.status, ran.err) == (0, "")
+    assert not locations.annotations_file().exists()
+
+
+def test_export_with_a_corrupt_annotations_file_says_so_and_exports(
+    cli_db: Path, workdir: Path
+) -> None:
+    from zero_session_tui import locations
+
+    path = locations.annotations_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    ran = invoke("export", HOSTILE, "--out", ".", "--db", str(cli_db))
+    assert ran.status == 0
+    assert ran.err.startswith("zero-session-tui: bookmarks left out: ")
+    assert ran.err.count("\n") == 1
+    assert (workdir / ran.text.strip()).exists()
+
+
+def test_export_redact_masks_a_secret_pasted_in_a_note(cli_db: Path, workdir: Path) -> None:
+    seq = _first_seq(cli_db, HOSTILE)
+    _bookmark(cli_db, HOSTILE, seq, f"the key was {AWS_KEY}")
+    ran = invoke("export", HOSTILE, "--redact", "--out", ".", "--db", str(cli_db))
+    assert ran.status == 0
+    written = (workdir / ran.text.strip()).read_text()
+    assert "- bookmark: the key was " in written
+    assert AWS_KEY not in written

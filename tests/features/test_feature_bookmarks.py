@@ -118,6 +118,59 @@ async def test_brackets_step_between_the_sessions_bookmarks(app_factory, fixture
         await wait_for_notice(pilot, "No bookmark after seq 10")
 
 
+async def test_b_shows_only_this_sessions_bookmarks_with_their_events(app_factory, fixture_db):
+    _every_bookmark(fixture_db)
+    _seed(fixture_db, [("here", ALL_KINDS, 9, None)])
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        await wait_until(pilot, lambda: len(app.bookmarks.marks) == 2, "the bookmarks read")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, BookmarksScreen), "the list")
+        screen = app.screen
+        assert [(r.ulid, r.seq) for r in screen.rows] == [(ALL_KINDS, 4), (ALL_KINDS, 9)]
+        with Store.open_readonly(fixture_db) as store:
+            event = store.event_at(store.get_session_by_ulid(ALL_KINDS).id, 9)
+        assert screen.rows[1].event.startswith(f"{event.kind_label}: {event.text[:20]}")
+        text = screen_text(app)
+        assert f"Bookmarks in {ALL_KINDS} (2)" in text
+        assert PARENT[-6:] not in text and "orphaned" not in text
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, BookmarksScreen), "closed")
+        assert app.replay.cursor_event_seq() == 9
+        assert app.replay.has_focus
+
+
+async def test_x_masks_a_secret_pasted_in_a_note_and_keeps_the_bookmark(
+    app_factory, fixture_db, zero_home, tmp_path, monkeypatch
+):
+    from zero_session_tui.screens.export_format import ExportFormatScreen
+    from zero_session_tui.screens.redaction_review import RedactionReviewScreen
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    key = "AKIAIOSFODNN7EXAMPLE"
+    _seed(fixture_db, [("here", ALL_KINDS, 4, f"the key was {key}")])
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        await wait_until(pilot, lambda: len(app.bookmarks.marks) == 1, "the bookmarks read")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportFormatScreen), "formats")
+        await pilot.press("j")
+        await wait_until(pilot, lambda: isinstance(app.screen, RedactionReviewScreen), "review")
+        assert [r.seq for r in app.screen.redactions] == [4]
+        await pilot.press("enter")
+        await wait_for_notice(pilot, "Exported to ")
+    records = [
+        json.loads(line)
+        for line in (zero_home / "exports" / f"{ALL_KINDS}.jsonl").read_text().splitlines()
+    ]
+    (marked,) = [r for r in records if "bookmark" in r]
+    assert marked["seq"] == 4
+    assert marked["bookmark"]["note"].startswith("the key was ")
+    assert key not in json.dumps(records)
+
+
 def _every_bookmark(db: Path) -> None:
     _seed(
         db,

@@ -1,4 +1,4 @@
-"""Bookmarks and notes on events (m, M, ] and [, B), kept in the browser's annotations file.
+"""Bookmarks and notes on events (m, M, ] and [, b, B), kept in the browser's annotations file.
 
 The file is opened in a worker when the first session is shown; a file that cannot be used
 is said once, and bookmarks are then off (the browser goes on). The shown session's
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from store import StoredEvent
 from store.annotations import Annotations
 
 from .. import locations
@@ -81,7 +82,7 @@ class Bookmarks:
         found = self._db_keys.get(partition)
         if found is None:
             path = self.app.catalog.partitions[partition].path
-            found = self._db_keys[partition] = str(path.expanduser().resolve())
+            found = self._db_keys[partition] = locations.annotations_key(path)
         return found
 
     def _target(self) -> _Target | None:
@@ -142,6 +143,7 @@ class Bookmarks:
             "next": lambda: self.step(1),
             "previous": lambda: self.step(-1),
             "list": self.show_all,
+            "session": self.show_session,
         }
         actions[what]()
 
@@ -222,8 +224,6 @@ class Bookmarks:
         self._run(lambda: self._rows(by_db), self._show_rows, "bookmarks-list")
 
     def _rows(self, by_db: dict[str, int]) -> list[BookmarkRow]:
-        from ..screens.bookmarks import BookmarkRow
-
         catalog = self.app.catalog
         found: dict[tuple[str, str], SessionKey | None] = {}
         rows: list[BookmarkRow] = []
@@ -231,14 +231,62 @@ class Bookmarks:
             if (mark.db, mark.ulid) not in found:
                 found[(mark.db, mark.ulid)] = self._find(by_db.get(mark.db), mark.ulid)
             key = found[(mark.db, mark.ulid)]
-            at, where = None, ""
+            event, where = None, ""
             if key is not None:
-                store = catalog.store(key.partition)
-                event = store.event_at(key.session_id, mark.seq)
-                at = event.at if event is not None else None
+                event = catalog.store(key.partition).event_at(key.session_id, mark.seq)
                 where = catalog.partitions[key.partition].label if catalog.multiple else ""
-            rows.append(BookmarkRow(mark.ulid, mark.seq, mark.note, key, at, where))
+            rows.append(self._row(mark.ulid, mark.seq, mark.note, key, event, where))
         return rows
+
+    @staticmethod
+    def _row(
+        ulid: str,
+        seq: int,
+        note: str | None,
+        key: SessionKey | None,
+        event: StoredEvent | None,
+        where: str = "",
+    ) -> BookmarkRow:
+        from ..screens.bookmarks import BookmarkRow
+
+        shown = ""
+        if event is not None:
+            shown = f"{one_line(event.kind_label, 16)[0]}: {one_line(event.text, 120)[0]}"
+        return BookmarkRow(ulid, seq, note, key, event.at if event else None, where, shown)
+
+    # ---- the shown session's bookmarks only (b) --------------------------------------------
+
+    def show_session(self) -> None:
+        """The shown session's bookmarks, with their events: the session seen through its
+        marks only; Enter puts the replay cursor on one."""
+        timeline = self.app.replay.timeline
+        if self.off is not None:
+            self.app.notify(f"Bookmarks are off: {self.off}", markup=False)
+            return
+        if timeline is None:
+            self.app.notify("No session shown: open one first.", markup=False)
+            return
+        key, ulid, marks = timeline.key, timeline.session.ulid, dict(self.marks)
+        catalog = self.app.catalog
+
+        def read() -> list[BookmarkRow]:
+            store = catalog.store(key.partition)
+            return [
+                self._row(ulid, seq, note, key, store.event_at(key.session_id, seq))
+                for seq, note in sorted(marks.items())
+            ]
+
+        def show(rows: list[BookmarkRow]) -> None:
+            from ..screens.bookmarks import BookmarksScreen
+
+            def chosen(row: BookmarkRow | None) -> None:
+                if row is not None and self.app.replay.jump_to_seq(row.seq):
+                    self.app.replay.focus()
+
+            title = f"Bookmarks in {one_line(ulid, 64)[0]}"
+            self.app.push_screen(BookmarksScreen(rows, self.app.tz, title), chosen)
+
+        self._run(read, show, "bookmarks-list")
 
     def _find(self, partition: int | None, ulid: str) -> SessionKey | None:
         """The session in its own database, else in any open one; None: orphaned."""

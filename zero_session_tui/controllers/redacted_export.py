@@ -22,6 +22,7 @@ from ..sanitize import inert
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
+    from ..export import Bookmarks
 
 __all__ = ["RedactedExport"]
 
@@ -45,15 +46,17 @@ def _gone(ulid: str) -> SessionError:
     return SessionError(f"the session {inert(ulid)} no longer exists; nothing was written")
 
 
-def find_secrets(store: Store, ulid: str, fmt: str, redactor: Redactor) -> list[Redaction]:
+def find_secrets(
+    store: Store, ulid: str, fmt: str, redactor: Redactor, bookmarks: Bookmarks | None = None
+) -> list[Redaction]:
     """Every redaction the ``fmt`` export of session ``ulid`` makes, from one read of it
-    (the export's own body, produced and dropped)."""
+    (the export's own body, produced and dropped; with its bookmarks' notes)."""
     chunks, _writer = _formats()[fmt]
     with store.read_snapshot():
         session = store.get_session_by_ulid(ulid)
         if session is None:
             raise _gone(ulid)
-        for _chunk in chunks(store, session, redactor=redactor):
+        for _chunk in chunks(store, session, redactor=redactor, bookmarks=bookmarks):
             pass
     return list(redactor.found)
 
@@ -82,12 +85,13 @@ class RedactedExport:
 
     def review(self, key: SessionKey, ulid: str, fmt: str) -> None:
         catalog = self.catalog
+        bookmarks = self.app.bookmarks.marks_for(key)  # read on the UI thread
 
         def scan() -> tuple[Redactor, list[Redaction]]:
             redactor = Redactor.load()
             # A store of the worker's own: a snapshot holds its store's lock.
             with catalog.reader(key.partition) as store:
-                return redactor, find_secrets(store, ulid, fmt, redactor)
+                return redactor, find_secrets(store, ulid, fmt, redactor, bookmarks)
 
         def offer(found: tuple[Redactor, list[Redaction]]) -> None:
             from ..screens.redaction_review import RedactionReviewScreen
@@ -96,7 +100,7 @@ class RedactedExport:
 
             def answer(write: bool | None) -> None:
                 if write:
-                    self.write(key, ulid, fmt, redactor.fresh(), len(redactions))
+                    self.write(key, ulid, fmt, redactor.fresh(), len(redactions), bookmarks)
                 else:
                     self.app.notify("Redacted export cancelled: nothing was written.")
 
@@ -112,7 +116,13 @@ class RedactedExport:
         )
 
     def write(
-        self, key: SessionKey, ulid: str, fmt: str, redactor: Redactor, reviewed: int
+        self,
+        key: SessionKey,
+        ulid: str,
+        fmt: str,
+        redactor: Redactor,
+        reviewed: int,
+        bookmarks: Bookmarks | None = None,
     ) -> None:
         catalog = self.catalog
 
@@ -123,7 +133,8 @@ class RedactedExport:
                 session: SessionRow | None = store.get_session_by_ulid(ulid)
                 if session is None:
                     raise _gone(ulid)
-                return writer(store, session, locations.exports_dir(database), redactor=redactor)
+                directory = locations.exports_dir(database)
+                return writer(store, session, directory, redactor=redactor, bookmarks=bookmarks)
 
         def done(path: Path) -> None:
             from ..downloads import offer_download

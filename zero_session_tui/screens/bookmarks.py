@@ -1,4 +1,5 @@
-"""Every bookmark across sessions: session, seq, event time, the note's first line.
+"""Bookmarks as a list: every one across sessions (B), or only the shown session's (b), each
+with its session, seq, event time, the event's kind and first line, and the note's first line.
 
 A bookmark whose session is in no open database is listed as orphaned, never dropped."""
 
@@ -33,6 +34,8 @@ class BookmarkRow:
     at: datetime | None
     where: str = ""
     """The partition's label when several databases are open."""
+    event: str = ""
+    """The event's kind and the start of its text ("" when its session or event is gone)."""
 
 
 class BookmarksScreen(ModalScreen[BookmarkRow | None]):
@@ -49,14 +52,17 @@ class BookmarksScreen(ModalScreen[BookmarkRow | None]):
         Binding("escape,q,B", "cancel", "Close"),
     ]
 
-    def __init__(self, rows: list[BookmarkRow], tz: tzinfo | None) -> None:
+    def __init__(
+        self, rows: list[BookmarkRow], tz: tzinfo | None, title: str = "Bookmarks"
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.tz = tz
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks"):
-            yield Static(Text(f"Bookmarks ({len(self.rows):,})", style="bold"))
+            yield Static(Text(f"{self.title_text} ({len(self.rows):,})", style="bold"))
             if self.rows:
                 yield DataTable(id="bookmarks-table", cursor_type="row", zebra_stripes=True)
                 yield Static("Enter opens the session at the bookmark", markup=False)
@@ -68,7 +74,7 @@ class BookmarksScreen(ModalScreen[BookmarkRow | None]):
         if not self.rows:
             return
         table: DataTable[Text] = self.query_one(DataTable)
-        table.add_columns("Session", "Seq", "Time", "Note")
+        table.add_columns("Session", "Seq", "Time", "Event", "Note")
         for index, row in enumerate(self.rows):
             session = Text(short_ulid(one_line(row.ulid, 64)[0]))
             if row.where:
@@ -79,7 +85,12 @@ class BookmarksScreen(ModalScreen[BookmarkRow | None]):
             first = (row.note or "").strip().splitlines()
             note = one_line(first[0], 200)[0] if first else ""
             table.add_row(
-                session, Text(str(row.seq), justify="right"), Text(when), Text(note), key=str(index)
+                session,
+                Text(str(row.seq), justify="right"),
+                Text(when),
+                Text(row.event),
+                Text(note),
+                key=str(index),
             )
         table.focus()
 

@@ -48,6 +48,7 @@ class MainScreen(Screen[None]):
         Binding("M", "app.bookmark('note')", "Note on the event", show=False),
         Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
+        Binding("b", "app.bookmark('session')", "This session's bookmarks", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
     ]
 

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from store import SessionRow, Store, StoreIOError
+from store import SessionError, SessionRow, Store, StoreIOError
+from store.annotations import Annotations, AnnotationsError
 
 from .. import exit_codes, locations
 from ..catalog import Catalog
-from ..export import export_jsonl, export_markdown
+from ..export import Bookmarks, export_jsonl, export_markdown
 from ..export_html import export_html
 from ..redaction import RedactionConfigError, Redactor
 from ..sanitize import inert
@@ -34,7 +35,9 @@ EPILOG = """\
 The file is named for the session (<ULID>.md, .jsonl, .html), beside any earlier export
 (<ULID>-2.md...), in --out DIR, by default ~/.zero/exports ($ZERO_HOME/exports). --redact
 masks API keys, tokens, bearer headers, private keys, passwords in URLs, and the patterns of
-$XDG_CONFIG_HOME/zero-session-tui/redaction.toml (see the README's "Redaction").
+$XDG_CONFIG_HOME/zero-session-tui/redaction.toml (see the README's "Redaction"), in the
+events and in the notes of the browser's bookmarks, which the export includes unless
+--no-bookmarks is given.
 
 examples:
   zero-session-tui export p5s7v --format html --redact
@@ -54,15 +57,43 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(EXPORTERS), default="md", help="default: md")
     parser.add_argument("--redact", action="store_true", help="mask secrets before writing")
     parser.add_argument(
+        "--no-bookmarks", action="store_true", help="leave out the browser's bookmarks and notes"
+    )
+    parser.add_argument(
         "--out", type=Path, metavar="DIR", help="the directory to write in (made if missing)"
     )
     parser.set_defaults(run=run)
 
 
 def _write(
-    store: Store, session: SessionRow, fmt: str, directory: Path, redactor: Redactor | None
+    store: Store,
+    session: SessionRow,
+    fmt: str,
+    directory: Path,
+    redactor: Redactor | None,
+    bookmarks: Bookmarks | None,
 ) -> Path:
-    return EXPORTERS[fmt](store, session, directory, redactor=redactor)
+    return EXPORTERS[fmt](store, session, directory, redactor=redactor, bookmarks=bookmarks)
+
+
+def _bookmarks(database: Path, ulid: str, context: Context) -> Bookmarks | None:
+    """The session's bookmarks from the browser's annotations file: None when there is no
+    such file (none is made), or it cannot be read (said on stderr; the export goes on)."""
+    path = locations.annotations_file()
+    if not path.exists():
+        return None
+    try:
+        annotations = Annotations.open(path)
+    except AnnotationsError as error:
+        context.say(f"bookmarks left out: {error}")
+        return None
+    try:
+        return annotations.session_bookmarks(locations.annotations_key(database), ulid)
+    except SessionError as error:
+        context.say(f"bookmarks left out: {error}")
+        return None
+    finally:
+        annotations.close()
 
 
 def run(args: argparse.Namespace, catalog: Catalog, context: Context) -> int:
@@ -76,9 +107,10 @@ def run(args: argparse.Namespace, catalog: Catalog, context: Context) -> int:
     directory = args.out if args.out is not None else locations.exports_dir(database)
     if args.out is None:
         directory.mkdir(parents=True, exist_ok=True)
+    bookmarks = None if args.no_bookmarks else _bookmarks(database, session.ulid, context)
     with catalog.reader(key.partition) as store:  # opened (and so read) before the write
         try:
-            written = _write(store, session, args.format, directory, redactor)
+            written = _write(store, session, args.format, directory, redactor, bookmarks)
         except StoreIOError as error:  # the file: the database was read through SQLite
             raise WriteFailed(str(error)) from None
     context.out.line(inert(str(written)))
