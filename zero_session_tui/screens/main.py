@@ -49,6 +49,8 @@ class MainScreen(Screen[None]):
         Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
+        Binding("R", "app.label('name')", "Name the session", show=False),
+        Binding("number_sign", "app.label('tags')", "Tags", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
