@@ -6,10 +6,10 @@ keeps them and a label on a session that is gone is kept (the search shows it as
 ``Annotations`` inherits these methods; its ``open`` creates the tables with ``IF NOT
 EXISTS``, so an annotations file made before names and tags existed upgrades in place.
 
-A name is one line of text (``clean_name``); a tag is a word without spaces, commas or a
-leading ``#``, kept in lower case (``parse_tags``), so ``#Slow``, ``slow`` and ``SLOW`` are
-one tag. Labels are made by hand, so reading every label of one database is bounded by what
-a person typed: the list's sort by name and the search read them whole.
+A name is one line of printable text (``clean_name``); a tag is a word without spaces,
+commas or a leading ``#``, kept in lower case (``parse_tags``), so ``#Slow``, ``slow`` and
+``SLOW`` are one tag. Labels are made by hand, so reading every label of one database is
+bounded by what a person typed: the list's sort by name and the search read them whole.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -55,6 +56,7 @@ LABEL_SCHEMA: Final = (
 MAX_NAME: Final = 120
 MAX_TAG: Final = 40
 _SEPARATORS: Final = re.compile(r"[\s,]+")
+_ZWJ: Final = "\u200d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +80,29 @@ class LabelledSession:
     label: SessionLabel
 
 
+def _printable(text: str) -> str:
+    """``text`` without control and format characters (escapes, bidi overrides, zero-width
+    spaces), the emoji joiner kept: what the user typed never carries them."""
+    return "".join(
+        char
+        for char in text
+        if char == _ZWJ or unicodedata.category(char) not in ("Cc", "Cf") or char in "\t\n"
+    )
+
+
 def clean_name(text: str | None) -> str:
-    """A name as stored: one line, spaces collapsed, at most ``MAX_NAME`` characters; ""
-    (no name) for None or blank text."""
+    """A name as stored: one line of printable text, spaces collapsed, at most ``MAX_NAME``
+    characters; "" (no name) for None or blank text."""
     if not text:
         return ""
-    return " ".join(text.split())[:MAX_NAME]
+    return " ".join(_printable(text).split())[:MAX_NAME]
 
 
 def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
     """Tags from what the user typed (comma or space separated, ``#`` optional), lower case,
     each at most ``MAX_TAG`` characters, without repeats, sorted."""
     words = _SEPARATORS.split(text) if isinstance(text, str) else list(text)
-    tags = {word.strip().lstrip("#").lower()[:MAX_TAG] for word in words}
+    tags = {_printable(word).strip().lstrip("#").lower()[:MAX_TAG] for word in words}
     return tuple(sorted(tag for tag in tags if tag))
 
 

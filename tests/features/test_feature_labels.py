@@ -7,6 +7,7 @@ file, never in the client's database, and survives a restart."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
@@ -15,6 +16,7 @@ from store.annotations import Annotations
 from store.session_labels import SessionLabel
 from tests.app.harness import (
     ALL_KINDS,
+    FORBIDDEN,
     FORK,
     HOSTILE,
     LIVE,
@@ -286,3 +288,30 @@ def test_snapshot_named_and_tagged_list(snap_compare, app_factory, fixture_db):
     # Wide: at 120 the first prompt's column has 14 cells (20 at 160), and names are cut there
     # like prompts (the columns' widths are ``session_columns.fit``'s).
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+async def test_a_hostile_name_written_by_another_program_is_shown_inert(app_factory, fixture_db):
+    path = locations.annotations_file()
+    Annotations.open(path).close()  # the tables
+    hostile = "[@click=app.quit]x[/]\x1b[31m\u202eevil\x9b"
+    with sqlite3.connect(path) as raw:  # not through clean_name: as another program might
+        raw.execute(
+            "INSERT INTO session_names VALUES (?, ?, ?, 'then')", (_key(fixture_db), OPEN, hostile)
+        )
+        raw.execute(
+            "INSERT INTO session_tags VALUES (?, ?, ?, 'then')", (_key(fixture_db), OPEN, "\x1bt")
+        )
+    raw.close()
+    app = app_factory(fixture_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert _prompt_cell(app, OPEN).startswith(
+            "[@click=app.quit]x[/]\u241b[31m\u27e8U+202E\u27e9"
+        )
+        text = screen_text(app)
+        assert not any(char in text for char in FORBIDDEN)
+        app.table.focus()
+        await pilot.press("down")
+        shown = await _answer(pilot, "R", None)
+        assert not any(char in shown for char in FORBIDDEN)
+        assert app.is_running  # the markup did not act

@@ -223,3 +223,9 @@ def test_names_and_tags_are_cleaned() -> None:
     assert len(clean_name("x" * 500)) == MAX_NAME
     assert parse_tags("#a,,b  #A ##c") == ("a", "b", "c")
     assert parse_tags(["x" * 100]) == ("x" * MAX_TAG,)
+
+
+def test_names_and_tags_keep_no_control_or_invisible_characters() -> None:
+    assert clean_name("a\x1b[31mb\u202ec\u200bd\x9b") == "a[31mbcd"
+    assert clean_name("family \U0001f468\u200d\U0001f469") == "family \U0001f468\u200d\U0001f469"
+    assert parse_tags("\x1bx \u2066y") == ("x", "y")

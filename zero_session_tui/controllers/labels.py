@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from store.session_labels import SessionLabel
+from store.session_labels import MAX_NAME, SessionLabel
 
 from ..catalog import SessionKey
 from ..sanitize import one_line
@@ -86,12 +86,15 @@ class SessionLabelling:
             self.say_if_off()
             return
         short = one_line(target.ulid, 40)[0]
+        # Shown inert: a label written by another program may hold escapes or bidi overrides.
         if what == "name":
             question = f"Name of session {short} (empty: no name)"
-            screen = PromptScreen(question, placeholder="a name", value=label.name)
+            value = one_line(label.name, 2 * MAX_NAME)[0]
+            screen = PromptScreen(question, placeholder="a name", value=value)
         else:
             question = f"Tags of session {short} (comma or space separated; empty: none)"
-            screen = PromptScreen(question, placeholder="e.g. btc slow", value=" ".join(label.tags))
+            value = one_line(" ".join(label.tags), 4 * MAX_NAME)[0]
+            screen = PromptScreen(question, placeholder="e.g. btc slow", value=value)
 
         def answered(text: str | None) -> None:
             if text is not None:
