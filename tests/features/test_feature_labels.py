@@ -315,3 +315,17 @@ async def test_a_hostile_name_written_by_another_program_is_shown_inert(app_fact
         shown = await _answer(pilot, "R", None)
         assert not any(char in shown for char in FORBIDDEN)
         assert app.is_running  # the markup did not act
+
+
+async def test_a_markdown_export_names_and_tags_the_session_in_its_header(
+    app_factory, fixture_db, zero_home
+):
+    _seed(fixture_db, {ALL_KINDS: ("all kinds", "slow btc")})
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        await pilot.press("e")
+        await wait_for_notice(pilot, ".md")
+    markdown = (zero_home / "exports" / f"{ALL_KINDS}.md").read_text()
+    head, _, _ = markdown.partition("### 1 ")
+    assert "- events: 16\n- name: all kinds\n- tags: #btc #slow\n" in head
