@@ -7,6 +7,7 @@ file, never in the client's database, and survives a restart."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -329,3 +330,35 @@ async def test_a_markdown_export_names_and_tags_the_session_in_its_header(
     markdown = (zero_home / "exports" / f"{ALL_KINDS}.md").read_text()
     head, _, _ = markdown.partition("### 1 ")
     assert "- events: 16\n- name: all kinds\n- tags: #btc #slow\n" in head
+
+
+async def test_labels_survive_a_replaced_client_file_and_are_kept_while_orphaned(
+    app_factory, fixture_db, forks_db, template_db
+):
+    _seed(fixture_db, {OPEN: ("nightly rebalance", "paper")})
+    fixture_db.unlink()
+    shutil.copyfile(forks_db, fixture_db)  # another file at the path, without that session
+    app = app_factory(fixture_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert OPEN not in listed(app)
+        assert all(item.label.empty for item in app.table.items)
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        screen = app.screen
+        before = screen.results
+        screen.query_one(Input).insert_text_at_cursor("nightly")
+        await wait_until(pilot, lambda: screen.results is not before, "the results")
+        await settle(pilot)
+        first = str(screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert first.startswith("named    nightly rebalance  #paper")
+        assert "orphaned" in first
+    assert _saved(fixture_db, OPEN) == SessionLabel("nightly rebalance", ("paper",))  # kept
+
+    fixture_db.unlink()
+    shutil.copyfile(template_db, fixture_db)  # the session is back: so is its name
+    again = app_factory(fixture_db)
+    async with again.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert _prompt_cell(again, OPEN) == "nightly rebalance  #paper"
