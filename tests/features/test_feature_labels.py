@@ -362,3 +362,20 @@ async def test_labels_survive_a_replaced_client_file_and_are_kept_while_orphaned
     async with again.run_test(size=WIDE) as pilot:
         await ready(pilot)
         assert _prompt_cell(again, OPEN) == "nightly rebalance  #paper"
+
+
+async def test_a_click_on_the_first_prompt_header_sorts_by_name(app_factory, fixture_db):
+    _seed(fixture_db, {HOSTILE: ("beta", ""), PARENT: ("Alpha", "")})
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.table
+        table.post_message(
+            table.HeaderSelected(
+                table, table.columns["prompt"].key, 0, table.columns["prompt"].label
+            )
+        )
+        await wait_until(pilot, lambda: app.state.list_order.sort == "name", "the sort")
+        await _reloaded(pilot)
+        assert listed(app)[:2] == [PARENT, HOSTILE]
+        assert str(table.columns["prompt"].label) == "name \u25b2"

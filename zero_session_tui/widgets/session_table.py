@@ -103,7 +103,7 @@ class SessionTable(DataTable[Text]):
         labels = dict(LABELS)
         sorted_by = "started" if self.sort_key == "started" else self.sort_key
         if sorted_by == NAME_SORT:  # names are shown in the first prompt's column
-            labels["prompt"] = f"name {UP if not self.descending else DOWN} · first prompt"
+            labels["prompt"] = f"name {DOWN if self.descending else UP}"
         elif sorted_by in labels:
             labels[sorted_by] += f" {DOWN if self.descending else UP}"
         return labels
