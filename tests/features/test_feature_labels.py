@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
+from store import SessionFilter
 from store.annotations import Annotations
 from store.session_labels import SessionLabel
 from tests.app.harness import (
@@ -379,3 +380,33 @@ async def test_a_click_on_the_first_prompt_header_sorts_by_name(app_factory, fix
         await _reloaded(pilot)
         assert listed(app)[:2] == [PARENT, HOSTILE]
         assert str(table.columns["prompt"].label) == "name \u25b2"
+
+
+def test_the_name_sort_pages_two_databases_without_repeats_or_gaps(fixture_db, forks_db):
+    from tests.features._feature_support import CHILD_A, LONER, ROOT
+    from zero_session_tui.catalog import Catalog, ListOrder
+
+    _seed(fixture_db, {PARENT: ("b", ""), FORK: ("D", ""), ORPHAN: ("a: gone", "")})
+    _seed(forks_db, {LONER: ("c", ""), ROOT: ("A", "x"), CHILD_A: ("e", "x")})
+    catalog = Catalog.open([fixture_db, forks_db])
+    try:
+        everything = catalog.pager(page_size=2)
+        newest_first = [item.session.ulid for item in everything.rest()]
+        by_name = catalog.pager(page_size=2, order=ListOrder(sort="name", descending=False))
+        pages = []
+        while not by_name.exhausted:
+            pages.append([item.session.ulid for item in by_name.next_page()])
+        named = [ROOT, PARENT, LONER, FORK, CHILD_A]  # A b c D e; the orphan is not listed
+        assert pages[:3] == [named[0:2], named[2:4], [named[4], *pages[2][1:]]]
+        assert [u for page in pages for u in page] == [
+            *named,
+            *[u for u in newest_first if u not in named],
+        ]
+        assert by_name.total() == len(newest_first)
+        tagged = ListOrder(sort="name", descending=True, where=SessionFilter(tag="x"))
+        assert [item.session.ulid for item in catalog.pager(order=tagged).rest()] == [
+            CHILD_A,
+            ROOT,
+        ]
+    finally:
+        catalog.close()
