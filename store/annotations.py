@@ -1,4 +1,5 @@
-"""Bookmarks and notes on events, in the browser's own SQLite file (never the client's).
+"""Bookmarks and notes on events, and session names and tags (``session_labels``), in the
+browser's own SQLite file (never the client's).
 
 One file (``locations.annotations_file()``) serves every session database. A bookmark is
 keyed by the database's key (the client database's resolved path, as a string: a file
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from .base import Clock, StoreBase, utc_now
+from .base import Clock, utc_now
 from .connection import use_wal
 from .errors import SessionError
+from .session_labels import LABEL_SCHEMA, SessionLabels
 
 __all__ = ["Annotations", "AnnotationsError", "Bookmark"]
 
@@ -53,8 +55,14 @@ def _error(path: Path, doing: str, exc: sqlite3.Error | OSError) -> AnnotationsE
     return AnnotationsError(f"cannot {doing} the annotations file {path}: {detail}")
 
 
-class Annotations(StoreBase):
-    """The annotations file. Thread-safe: the base's lock serialises its connection."""
+def _create_tables(conn: sqlite3.Connection) -> None:
+    for statement in (_SCHEMA, *LABEL_SCHEMA):  # IF NOT EXISTS: older files upgrade in place
+        conn.execute(statement).close()
+
+
+class Annotations(SessionLabels):
+    """The annotations file. Thread-safe: the base's lock serialises its connection. Its
+    session names and tags are ``SessionLabels``'s methods."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock = utc_now) -> None:
         super().__init__(conn, path, read_only=False, clock=clock)
@@ -77,7 +85,7 @@ class Annotations(StoreBase):
         annotations = cls(conn, where, clock)
         try:
             use_wal(conn)
-            annotations._write("create the tables of", lambda c: c.execute(_SCHEMA).close())
+            annotations._write("create the tables of", _create_tables)
         except (sqlite3.Error, SessionError) as exc:
             annotations.close()
             if isinstance(exc, sqlite3.Error):

@@ -5,6 +5,7 @@ Only whitelisted columns reach the SQL text; every value is a parameter.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,7 +88,12 @@ class SessionFilter:
     """Which sessions a list shows. Empty fields filter nothing.
 
     ``live`` and ``open`` both mean "not ended"; ``live`` also needs an event at or after
-    ``active_since`` (the caller's clock minus its live window)."""
+    ``active_since`` (the caller's clock minus its live window).
+
+    ``name`` (contained in the session's name) and ``tag`` (one of its tags) are matched in
+    the browser's annotations file (``session_labels``), not in this database: the caller
+    resolves them per database into ``ulids``, the sessions to keep (``where_clause``
+    refuses them unresolved). ``ulids`` alone keeps just those sessions."""
 
     started_from: datetime | None = None
     started_before: datetime | None = None
@@ -95,10 +101,18 @@ class SessionFilter:
     engine: str = ""
     status: Status = "any"
     active_since: datetime | None = None
+    name: str = ""
+    tag: str = ""
+    ulids: frozenset[str] | None = None
 
     @property
     def is_empty(self) -> bool:
         return self == SessionFilter(active_since=self.active_since)
+
+    @property
+    def by_label(self) -> bool:
+        """Whether ``name`` or ``tag`` is asked for (to resolve into ``ulids``)."""
+        return bool(self.name or self.tag)
 
 
 def where_clause(spec: SessionFilter) -> tuple[str, list[Any]]:
@@ -128,6 +142,12 @@ def where_clause(spec: SessionFilter) -> tuple[str, list[Any]]:
         )
         clauses.append(recent if spec.status == "live" else f"NOT ({recent})")
         params.append(since)
+    if spec.by_label and spec.ulids is None:
+        raise ValueError("a name or tag filter must be resolved into ULIDs before a query")
+    if spec.ulids is not None:
+        # One parameter whatever their number (a JSON array): no bound-parameter limit.
+        clauses.append("s.ulid IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(spec.ulids)))
     return (" WHERE " + " AND ".join(clauses), params) if clauses else ("", params)
 
 

@@ -25,6 +25,7 @@ from .controllers.commands import KeysAndCommands
 from .controllers.copy import CopyFromReplay
 from .controllers.find import FindInSession
 from .controllers.follow import LiveFollow
+from .controllers.labels import SessionLabelling
 from .controllers.opening import SessionOpener
 from .controllers.overview import SessionOverview
 from .controllers.redacted_export import RedactedExport
@@ -99,6 +100,7 @@ class ZeroSessionApp(App[None]):
         self.find_in_session = FindInSession(self)
         self.copy_from_replay = CopyFromReplay(self)
         self.bookmarks = Bookmarks(self)
+        self.labelling = SessionLabelling(self)
         self.keys = KeysAndCommands(self)
         self.first_run = Welcome(self)
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -289,6 +291,9 @@ class ZeroSessionApp(App[None]):
 
     def action_bookmark(self, what: str) -> None:
         self.bookmarks.act(what)
+
+    def action_label(self, what: str) -> None:
+        self.labelling.act(what)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for system in super().get_system_commands(screen):

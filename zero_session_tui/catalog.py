@@ -23,8 +23,9 @@ from store.search_index_file import index_path_for
 from store.summary_cache import PROMPT_CHARS, PROMPT_WINDOW, SummaryCache
 
 from . import locations
+from .label_book import LabelBook
 from .session_items import FileChange, Partition, SessionItem, SessionKey, prompt_text
-from .session_pages import ListOrder, SessionPager
+from .session_pages import NAME_SORT, ListOrder, SessionPager
 
 __all__ = [
     "Catalog",
@@ -86,6 +87,8 @@ class Catalog:
         self._summaries: SummaryCache | None = None
         self._summaries_tried = False
         self._opened_lock = threading.RLock()
+        self.labels = LabelBook(self.partitions)
+        """Session names and tags (the browser's annotations file), joined to every page."""
 
     @classmethod
     def open(cls, paths: list[Path]) -> Catalog:
@@ -198,6 +201,7 @@ class Catalog:
                 with suppress(Exception):
                     self._summaries.close()
                 self._summaries = None
+            self.labels.close()
 
     @property
     def multiple(self) -> bool:
@@ -228,7 +232,8 @@ class Catalog:
     ) -> list[SessionItem]:
         """A page of ``partition``'s sessions in ``order`` (sorted and filtered)."""
         store, cache = self.store(partition), self.summary_cache()
-        sort, descending, where = order.sort, order.descending, order.where
+        sort, descending = order.sort, order.descending
+        where = self.labels.resolve(order.where, partition)
         if cache is None:
             found = store.query_summaries(
                 limit, offset, where=where, sort=sort, descending=descending
@@ -261,15 +266,17 @@ class Catalog:
                 for row in sessions
             }
         where = self.partitions[partition]
-        return [
-            SessionItem(
-                SessionKey(partition, summary.session.id),
-                where,
-                summary,
-                prompt_text(prompts.get(summary.session.id)),
-            )
-            for summary in summaries
-        ]
+        return self.labels.labelled(
+            [
+                SessionItem(
+                    SessionKey(partition, summary.session.id),
+                    where,
+                    summary,
+                    prompt_text(prompts.get(summary.session.id)),
+                )
+                for summary in summaries
+            ]
+        )
 
     def find_ulid(self, ulid: str) -> tuple[SessionKey, SessionRow] | None:
         """The session ``ulid`` in the first partition that has it (one index seek each)."""
@@ -280,6 +287,10 @@ class Catalog:
         return None
 
     def pager(self, page_size: int = 100, order: ListOrder | None = None) -> SessionPager:
+        if order is not None and order.sort == NAME_SORT:
+            from .named_pages import NamedFirstPager
+
+            return NamedFirstPager(self, page_size, order)
         return SessionPager(self, page_size, order)
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from store import SessionError, SessionRow, Store, StoredEvent, format_rfc3339
 from store.atomic_write import is_safe_file_stem, write_atomically
+from store.session_labels import SessionLabel
 
 from .formatting import clock_offset
 from .redaction import HEADER_SEQ, Redactor
@@ -150,10 +151,12 @@ def markdown_chunks(
     *,
     redactor: Redactor | None = None,
     bookmarks: Bookmarks | None = None,
+    label: SessionLabel | None = None,
 ) -> Iterator[bytes]:
     """The session as Markdown, a chunk at a time (an export's body; `show --format md`).
     Read inside the caller's snapshot: the header's count and the body agree. With a
-    ``redactor``, secrets are masked (and listed in ``redactor.found``)."""
+    ``redactor``, secrets are masked (and listed in ``redactor.found``). With a ``label``,
+    the header has the session's name and tags (the browser's own, from its annotations)."""
     count, events = _session_events(store, session)
     engine = session.engine_base_url or "none"
     if redactor is not None:
@@ -167,6 +170,7 @@ def markdown_chunks(
         f"- engine: {inert(engine)}",
         f"- forked from: {inert(session.parent_ulid) if session.parent_ulid else 'none'}",
         f"- events: {count:,}",
+        *label_lines(label),
         "",
         "Control and invisible characters are shown as visible symbols.",
         "",
@@ -193,6 +197,16 @@ def _note(seq: int, note: str | None, redactor: Redactor | None) -> str | None:
     if note is None or redactor is None:
         return note
     return redactor.redact(seq, note)[0]
+
+
+def label_lines(label: SessionLabel | None) -> list[str]:
+    """The Markdown header's name and tags lines (none when the session has neither)."""
+    lines = []
+    if label is not None and label.name:
+        lines.append(f"- name: {inert(label.name)}")
+    if label is not None and label.tags:
+        lines.append(f"- tags: {' '.join(f'#{inert(tag)}' for tag in label.tags)}")
+    return lines
 
 
 def _longest_backtick_run(text: str) -> int:
@@ -254,13 +268,15 @@ def export_markdown(
     *,
     redactor: Redactor | None = None,
     bookmarks: Bookmarks | None = None,
+    label: SessionLabel | None = None,
 ) -> Path:
     """Export the session ``session.ulid`` as Markdown; returns the path written. With a
     ``redactor``, secrets are masked; ``redactor.found`` lists them once it returns. With
-    ``bookmarks``, a "bookmark" line (and its note) follows each bookmarked event."""
+    ``bookmarks``, a "bookmark" line (and its note) follows each bookmarked event; with a
+    ``label``, the header has its name and tags."""
 
     def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
-        return markdown_chunks(store, current, redactor=masks, bookmarks=bookmarks)
+        return markdown_chunks(store, current, redactor=masks, bookmarks=bookmarks, label=label)
 
     return write_export(store, session, directory, "md", render, redactor)
 

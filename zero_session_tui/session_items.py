@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import SessionRow, SessionSummary
+from store.session_labels import SessionLabel
 
 __all__ = ["FileChange", "Partition", "SessionItem", "SessionKey", "prompt_text"]
 
@@ -47,6 +48,9 @@ class SessionItem:
     summary: SessionSummary
     first_prompt: str = ""
     """The session's first prompt (its start: one line of a list), as stored; "" if none."""
+    label: SessionLabel = field(default_factory=SessionLabel)
+    """Its name and tags, from the browser's annotations file (``label_book``), joined per
+    page; empty when it has none (or the file cannot be read)."""
 
     @property
     def session(self) -> SessionRow:

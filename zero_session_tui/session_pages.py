@@ -15,15 +15,21 @@ from typing import TYPE_CHECKING, Any
 from store import SessionFilter, SessionRow
 from store.listing import SORT_KEYS, merge_key
 
-from .session_items import SessionItem
+from .session_items import SessionItem, SessionKey
 
 if TYPE_CHECKING:
     from .catalog import Catalog
 
-__all__ = ["SORT_ORDER", "ListOrder", "SessionPager"]
+__all__ = ["ASCENDING_FIRST", "NAME_SORT", "SORT_ORDER", "ListOrder", "SessionPager"]
 
-SORT_ORDER: tuple[str, ...] = tuple(SORT_KEYS)
-"""The keys the list sorts by (``store.listing.SORTS``), in the order ``s`` steps through."""
+NAME_SORT = "name"
+"""Sort by the sessions' names (the browser's own labels, not a column of the database):
+named sessions first, then the rest newest first (``named_pages``)."""
+SORT_ORDER: tuple[str, ...] = (*SORT_KEYS, NAME_SORT)
+"""The keys the list sorts by (``store.listing.SORTS``, then the name), in the order ``s``
+steps through."""
+ASCENDING_FIRST = frozenset({NAME_SORT})
+"""Keys whose first sort is ascending (names A to Z); the others start descending."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +63,18 @@ class SessionPager:
         summary_key = merge_key(self.order.sort)
         self._key: Callable[[SessionItem], tuple[Any, ...]] = lambda item: summary_key(item.summary)
         self._lock = threading.Lock()
+        self.skip: frozenset[SessionKey] = frozenset()
+        """Sessions left out of the pages (listed already: ``named_pages``)."""
 
     @property
     def exhausted(self) -> bool:
         return all(self._done) and not any(self._buffers)
 
     def total(self) -> int:
-        where = self.order.where
+        where, labels = self.order.where, self.catalog.labels
         return sum(
-            self.catalog.store(p.index).count_sessions(where) for p in self.catalog.partitions
+            self.catalog.store(p.index).count_sessions(labels.resolve(where, p.index))
+            for p in self.catalog.partitions
         )
 
     def _fetch(self, index: int) -> list[SessionItem]:
@@ -77,14 +86,14 @@ class SessionPager:
         return items
 
     def _refill(self, index: int) -> None:
-        if self._done[index] or self._buffers[index]:
-            return
-        items = self._fetch(index)
-        if len(items) < self.page_size:
-            self._done[index] = True
-        if items:
-            self._last[index] = items[-1].session
-        self._buffers[index].extend(items)
+        # A loop: a page may be all skipped sessions (at most ``len(skip)`` of them).
+        while not self._done[index] and not self._buffers[index]:
+            items = self._fetch(index)
+            if len(items) < self.page_size:
+                self._done[index] = True
+            if items:
+                self._last[index] = items[-1].session
+            self._buffers[index].extend(item for item in items if item.key not in self.skip)
 
     def next_page(self) -> list[SessionItem]:
         """The next ``page_size`` sessions of the list (fewer at its end)."""

@@ -115,7 +115,8 @@ def test_export_carries_the_browsers_bookmarks_and_notes(cli_db: Path, workdir: 
     jsonl = invoke("export", HOSTILE, "--format", "jsonl", "--out", "out", "--db", str(cli_db))
     lines = (workdir / jsonl.text.strip()).read_text().splitlines()
     marked = [line for line in lines if '"bookmark"' in line]
-    assert len(marked) == 1 and f'"seq": {seq},' in marked[0]
+    assert len(marked) == 1
+    assert f'"seq": {seq},' in marked[0]
     assert '"note": "look here\\nsecond line"' in marked[0]
     bare = invoke("export", HOSTILE, "--no-bookmarks", "--out", "out", "--db", str(cli_db))
     assert "bookmark" not in (workdir / bare.text.strip()).read_text()

@@ -134,7 +134,8 @@ async def test_b_shows_only_this_sessions_bookmarks_with_their_events(app_factor
         assert screen.rows[1].event.startswith(f"{event.kind_label}: {event.text[:20]}")
         text = screen_text(app)
         assert f"Bookmarks in {ALL_KINDS} (2)" in text
-        assert PARENT[-6:] not in text and "orphaned" not in text
+        assert PARENT[-6:] not in text
+        assert "orphaned" not in text
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, BookmarksScreen), "closed")
         assert app.replay.cursor_event_seq() == 9

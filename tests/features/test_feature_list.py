@@ -33,6 +33,7 @@ from zero_session_tui.catalog import LIVE_WINDOW
 from zero_session_tui.controllers.opening import PREVIEW_DELAY
 from zero_session_tui.screens.confirm import ConfirmScreen
 from zero_session_tui.screens.filter import FilterScreen
+from zero_session_tui.session_pages import ASCENDING_FIRST, NAME_SORT
 from zero_session_tui.widgets.session_table import SessionTable
 
 
@@ -147,12 +148,19 @@ async def test_s_cycles_the_sort_through_every_column(app_factory, fixture_db):
         for key in [*SessionTable.SORTABLE[1:], "started"]:
             await pilot.press("s")
             await _reloaded(pilot)
-            assert (app.state.list_order.sort, app.state.list_order.descending) == (key, True)
-            assert listed(app) == _store_order(fixture_db, sort=key), key
+            descending = key not in ASCENDING_FIRST  # names start A to Z
+            assert (app.state.list_order.sort, app.state.list_order.descending) == (
+                key,
+                descending,
+            )
+            # Nothing is named here: sorted by name, the list is newest first.
+            stored = "started" if key == NAME_SORT else key
+            assert listed(app) == _store_order(fixture_db, sort=stored), key
+            arrow = "\u25bc" if descending else "\u25b2"
             if key == "started":
                 assert _title(app) == "Sessions \u00b7 7"
             else:
-                assert _title(app) == f"Sessions \u00b7 7 \u00b7 by {key.replace('_', ' ')} \u25bc"
+                assert _title(app) == f"Sessions \u00b7 7 \u00b7 by {key.replace('_', ' ')} {arrow}"
             assert sorted(listed(app)) == sorted(NEWEST_FIRST)  # the same sessions
             # The cursor stays on the session the pane shows, wherever the sort put it.
             assert app.table.current_item().session.ulid == shown_ulid(app) == LIVE

@@ -4,6 +4,7 @@ client file, a corrupt file."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from store.annotations import Annotations, AnnotationsError
+from store.session_labels import MAX_NAME, MAX_TAG, SessionLabel, clean_name, parse_tags
 
 ULID = "01HZZZZZZZZZZZZZZZZZZZZZZZ"
 
@@ -104,3 +106,126 @@ def test_a_corrupt_file_gives_one_clear_line(tmp_path: Path) -> None:
     assert "\n" not in message
     assert str(path) in message
     assert "corrupt" in message
+
+
+# ---- session names and tags (the same file, the same guarantees) ----------------------------
+
+OTHER = "01HYYYYYYYYYYYYYYYYYYYYYYY"
+
+
+def test_names_and_tags_survive_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.db"
+    with Annotations.open(path, clock=_clock) as notes:
+        assert notes.set_name("/db", ULID, "  quote  run\n") == "quote run"
+        assert notes.set_tags("/db", ULID, "#Slow, btc  slow") == ("btc", "slow")
+        notes.set_tags("/db", OTHER, ["paper"])
+    with Annotations.open(path) as notes:
+        assert notes.labels_of("/db", [ULID, OTHER, "01HXXXXXXXXXXXXXXXXXXXXXXX"]) == {
+            ULID: SessionLabel("quote run", ("btc", "slow")),
+            OTHER: SessionLabel("", ("paper",)),
+        }
+        assert notes.names("/db") == {ULID: "quote run"}
+
+
+def test_a_blank_name_clears_it_and_set_tags_replaces_them(tmp_path: Path) -> None:
+    with Annotations.open(tmp_path / "a.db") as notes:
+        notes.set_name("/db", ULID, "x")
+        notes.set_tags("/db", ULID, "a b c")
+        assert notes.set_name("/db", ULID, "   ") == ""
+        assert notes.set_tags("/db", ULID, "c d") == ("c", "d")
+        notes.add_tags("/db", ULID, "#E c")
+        notes.remove_tags("/db", ULID, "d")
+        assert notes.labels_of("/db", [ULID]) == {ULID: SessionLabel("", ("c", "e"))}
+        notes.set_tags("/db", ULID, "")
+        assert notes.labels_of("/db", [ULID]) == {}
+
+
+def test_labels_are_kept_per_database_and_found_by_name_and_tag(tmp_path: Path) -> None:
+    with Annotations.open(tmp_path / "a.db") as notes:
+        notes.set_name("/one", ULID, "Élan vital")
+        notes.set_tags("/one", ULID, "btc")
+        notes.set_name("/one", OTHER, "other run")
+        notes.set_tags("/two", OTHER, "btc")
+        assert notes.matching("/one", name="ÉLAN") == {ULID}
+        assert notes.matching("/one", name="run") == {OTHER}
+        assert notes.matching("/one", tag="#BTC") == {ULID}
+        assert notes.matching("/two", tag="btc") == {OTHER}
+        assert notes.matching("/one", name="other", tag="btc") == set()
+        assert notes.matching("/one", name="  ") == set()  # nothing asked, nothing matched
+        assert [(x.db, x.ulid) for x in notes.all_labels()] == [
+            ("/one", ULID),
+            ("/two", OTHER),
+            ("/one", OTHER),
+        ]
+
+
+def test_two_instances_label_concurrently_and_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    first, second = Annotations.open(path), Annotations.open(path)
+    errors: list[BaseException] = []
+    ulids = [f"01H{n:023d}" for n in range(60)]
+
+    def write(notes: Annotations, base: int) -> None:
+        try:
+            for ulid in ulids[base : base + 30]:
+                notes.set_name("/db", ulid, f"name {ulid[-2:]}")
+                notes.add_tags("/db", ulid, f"t{base}")
+                notes.add_tags("/db", ulids[0], f"from{base}-{ulid[-2:]}")  # one row, both
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n, b)) for n, b in ((first, 0), (second, 30))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seen = second.labels_of("/db", ulids)
+    assert len(seen) == 60
+    assert first.labels_of("/db", ulids) == seen
+    assert len([t for t in seen[ulids[0]].tags if t.startswith("from")]) == 60
+    first.close()
+    second.close()
+
+
+def test_a_replaced_client_file_keeps_its_labels(tmp_path: Path, template_db: Path) -> None:
+    client = tmp_path / "sessions.db"
+    shutil.copy(template_db, client)
+    with Annotations.open(tmp_path / "a.db") as notes:
+        notes.set_name(str(client.resolve()), ULID, "before")
+        notes.set_tags(str(client.resolve()), ULID, "kept")
+    client.unlink()
+    shutil.copy(template_db, client)  # another inode at the same path
+    with Annotations.open(tmp_path / "a.db") as notes:
+        assert notes.labels_of(str(client.resolve()), [ULID]) == {
+            ULID: SessionLabel("before", ("kept",))
+        }
+
+
+def test_an_annotations_file_from_before_labels_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with sqlite3.connect(path) as old:  # as the first version made it: bookmarks only
+        old.execute(
+            "CREATE TABLE bookmarks (db TEXT NOT NULL, ulid TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " note TEXT, created_at TEXT NOT NULL, PRIMARY KEY (db, ulid, seq)) WITHOUT ROWID"
+        )
+        old.execute("INSERT INTO bookmarks VALUES ('/db', ?, 4, 'old note', 'then')", (ULID,))
+    old.close()
+    with Annotations.open(path) as notes:
+        assert notes.session_bookmarks("/db", ULID) == {4: "old note"}
+        notes.set_name("/db", ULID, "now named")
+        assert notes.labels_of("/db", [ULID]) == {ULID: SessionLabel("now named", ())}
+
+
+def test_names_and_tags_are_cleaned() -> None:
+    assert clean_name(None) == ""
+    assert clean_name(" a\n\tb ") == "a b"
+    assert len(clean_name("x" * 500)) == MAX_NAME
+    assert parse_tags("#a,,b  #A ##c") == ("a", "b", "c")
+    assert parse_tags(["x" * 100]) == ("x" * MAX_TAG,)
+
+
+def test_names_and_tags_keep_no_control_or_invisible_characters() -> None:
+    assert clean_name("a\x1b[31mb\u202ec\u200bd\x9b") == "a[31mbcd"
+    assert clean_name("family \U0001f468\u200d\U0001f469") == "family \U0001f468\u200d\U0001f469"
+    assert parse_tags("\x1bx \u2066y") == ("x", "y")

@@ -31,7 +31,11 @@ class SessionOverview:
 
         def read() -> Overview:
             return merge_overviews(
-                read_overview(catalog.store(partition.index), where, tz)
+                read_overview(
+                    catalog.store(partition.index),
+                    catalog.labels.resolve(where, partition.index),  # a name or tag filter
+                    tz,
+                )
                 for partition in catalog.partitions
             )
 

@@ -159,8 +159,17 @@ class SessionActions:
                 if fmt == "html":
                     directory = locations.exports_dir(database)
                     return export_html(store, session, directory, bookmarks=bookmarks)
-                writer = export_markdown if fmt == "md" else export_jsonl
-                return writer(store, session, locations.exports_dir(database), bookmarks=bookmarks)
+                if fmt == "md":  # with the session's name and tags in its header
+                    label = catalog.labels.labels_of(key.partition, [session.ulid])
+                    return export_markdown(
+                        store,
+                        session,
+                        locations.exports_dir(database),
+                        bookmarks=bookmarks,
+                        label=label.get(session.ulid),
+                    )
+                directory = locations.exports_dir(database)
+                return export_jsonl(store, session, directory, bookmarks=bookmarks)
 
         def written(path: Path) -> None:
             self.app.notify(f"Exported to {path}", markup=False)

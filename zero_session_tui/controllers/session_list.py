@@ -98,6 +98,7 @@ class SessionListLoader:
             )
             replay.refresh()
         self._add(page, page.items)
+        self.app.labelling.say_if_off()  # names and tags are read with each page
         self.state.list_shown = True
         self.app.start_when_shown()
 
@@ -156,6 +157,10 @@ class SessionListLoader:
             parts.append(f"engine~{spec.engine}")
         if spec.status != "any":
             parts.append(spec.status)
+        if spec.name:
+            parts.append(f"name~{spec.name}")
+        if spec.tag:
+            parts.append(f"#{spec.tag}")
         return ("filtered: " + " ".join(parts)) if parts else ""
 
     def reload(self) -> None:

@@ -1,4 +1,5 @@
-"""Filter the session list: start dates, CLI version, engine, status."""
+"""Filter the session list: start dates, CLI version, engine, status, name and tag (the
+browser's own labels: ``label_book`` resolves them per database)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from store import SessionFilter
+from store.session_labels import clean_name, parse_tags
 
 from ..formatting import local_date, utc_offset
 
@@ -104,6 +106,10 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
                 yield Select(
                     _STATUSES, value=spec.status, allow_blank=False, id="status", compact=True
                 )
+                yield Label("name contains")
+                yield Input(spec.name, id="name", placeholder="any name", compact=True)
+                yield Label("tag")
+                yield Input(spec.tag, id="tag", placeholder="any tag", compact=True)
             yield Static("", id="filter-error", markup=False)
             with Horizontal(id="filter-buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
@@ -141,6 +147,8 @@ class FilterScreen(ModalScreen[SessionFilter | None]):
                 cli_version=self.query_one("#cli", Input).value.strip(),
                 engine=self.query_one("#engine", Input).value.strip(),
                 status=status if status in ("ended", "open", "live") else "any",
+                name=clean_name(self.query_one("#name", Input).value),
+                tag=next(iter(parse_tags(self.query_one("#tag", Input).value)), ""),
             )
         )
 

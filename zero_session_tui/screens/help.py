@@ -38,6 +38,7 @@ _KEY_NAMES = {
     "plus": "+",
     "equals_sign": "=",
     "minus": "-",
+    "number_sign": "#",
 }
 
 

@@ -50,6 +50,8 @@ class MainScreen(Screen[None]):
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("b", "app.bookmark('session')", "This session's bookmarks", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
+        Binding("R", "app.label('name')", "Name the session", show=False),
+        Binding("number_sign", "app.label('tags')", "Tags", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:

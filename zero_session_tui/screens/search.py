@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import local_time, plural, short_ulid
+from ..label_search import label_hits
 from ..sanitize import inert, one_line
 from ..workers import run_in_thread
 
@@ -168,6 +169,10 @@ class SearchScreen(ModalScreen[SearchResult | None]):
     def _collect(
         self, needle: str, options: list[Option | None], results: dict[str, SearchResult]
     ) -> None:
+        for named in label_hits(self.catalog, needle, self.tz):  # names and tags first
+            if named.key is not None:
+                results[named.ident] = SearchResult(named.key, None)
+            options.append(Option(named.line, id=named.ident, disabled=named.key is None))
         label = self.catalog.multiple
         for partition in self.catalog.partitions:
             store = self.catalog.store(partition.index)
@@ -208,6 +213,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             return  # typed on since
         self.results = results
         self.order = [option.id for option in options if option is not None and option.id]
+        self.order = [ident for ident in self.order if ident in results]  # not orphans
         self.shown_needle = needle
         listing = self.query_one(OptionList)
         listing.clear_options()
@@ -215,7 +221,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         if error:
             self.summary = Text(error, style="bold red")
         elif needle.strip():
-            sessions = sum(1 for ident in results if ident.startswith("s"))
+            sessions = sum(1 for ident in results if ident[0] in "sn")  # n: names, tags
             hits = len(results) - sessions
             more = "+" if hits >= EVENT_HITS * len(self.catalog.partitions) else ""
             found = f"{plural(sessions, 'session')}, {hits:,}{more} {_noun(hits, 'event')}"

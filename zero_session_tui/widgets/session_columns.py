@@ -33,7 +33,7 @@ from ..catalog import SessionItem, status_of
 from ..formatting import duration, engine_label, local_time, short_ulid
 from ..sanitize import one_line
 
-__all__ = ["Layout", "RowCells", "Widths", "fit", "label_of", "row_cells"]
+__all__ = ["Layout", "RowCells", "Widths", "fit", "label_cell", "label_of", "row_cells"]
 
 KEYS: Final = (
     "db",
@@ -96,10 +96,15 @@ class RowCells:
     full: dict[str, str]
     short: dict[str, str]
     styles: dict[str, str] = field(default_factory=dict)
+    rich: dict[str, Text] = field(default_factory=dict)
+    """Cells styled in parts (a name and its tags): the same text as ``full``."""
 
     def cell(self, key: str, width: int, short: bool) -> Text:
         value = self.short[key] if short and key in self.short else self.full[key]
-        text = Text(value, style=self.styles.get(key, ""), justify=_justify(key), no_wrap=True)
+        if key in self.rich:
+            text = self.rich[key].copy()
+        else:
+            text = Text(value, style=self.styles.get(key, ""), justify=_justify(key), no_wrap=True)
         if cell_len(value) > width:
             text.truncate(width, overflow="ellipsis")
         return text
@@ -114,6 +119,28 @@ class Colours:
     warn: str
     alert: str
     live: str
+    tag: str = "cyan"
+
+
+def label_cell(item: SessionItem, colours: Colours) -> Text | None:
+    """The first-prompt column of a named or tagged session: its name (bold) in place of the
+    first prompt, then its tags (``#tag``); unnamed, the tags come before the first prompt
+    (italic, as it always is). None: no label, the first prompt as usual."""
+    label = item.label
+    if label.empty:
+        return None
+    text = Text(no_wrap=True)
+    tags = " ".join(f"#{_inert(tag, 64)}" for tag in label.tags)
+    if label.name:
+        text.append(_inert(label.name, PROMPT_MAX + 1), style="bold")
+        if tags:
+            text.append(f"  {tags}", style=colours.tag)
+        return text
+    text.append(tags, style=colours.tag)
+    prompt = _inert(item.first_prompt, PROMPT_MAX + 1)
+    if prompt:
+        text.append(f"  {prompt}", style="italic")
+    return text
 
 
 def row_cells(
@@ -147,12 +174,17 @@ def row_cells(
         "last_event": local_time(last, tz) if last is not None else "",
         "prompt": _inert(item.first_prompt, PROMPT_MAX + 1),
     }
+    rich: dict[str, Text] = {}
+    labelled = label_cell(item, colours)
+    if labelled is not None:
+        rich["prompt"] = labelled
+        full["prompt"] = labelled.plain
     short = {
         "started": _short_start(session.started_at, now, tz),
         "fork": f"\u2442 {_inert(session.parent_ulid[-6:])}" if session.parent_ulid else "",
         "last_event": _short_last(last, session.started_at, tz),
     }
-    return RowCells(full, short, styles)
+    return RowCells(full, short, styles, rich)
 
 
 def _short_start(started: datetime | None, now: datetime, tz: tzinfo | None) -> str:

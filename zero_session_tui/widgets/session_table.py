@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import ClassVar, TypeAlias
 
@@ -21,7 +22,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 
 from ..catalog import SessionItem, SessionKey
-from ..session_pages import SORT_ORDER
+from ..session_pages import ASCENDING_FIRST, NAME_SORT, SORT_ORDER
 from . import session_table_messages as messages
 from .session_columns import (
     LABELS,
@@ -101,7 +102,9 @@ class SessionTable(DataTable[Text]):
     def _labels(self) -> dict[str, str]:
         labels = dict(LABELS)
         sorted_by = "started" if self.sort_key == "started" else self.sort_key
-        if sorted_by in labels:
+        if sorted_by == NAME_SORT:  # names are shown in the first prompt's column
+            labels["prompt"] = f"name {DOWN if self.descending else UP}"
+        elif sorted_by in labels:
             labels[sorted_by] += f" {DOWN if self.descending else UP}"
         return labels
 
@@ -142,6 +145,7 @@ class SessionTable(DataTable[Text]):
     def _row_cells(self, item: SessionItem, now: datetime) -> RowCells:
         theme = self.app.current_theme
         colours = Colours(theme.warning or "yellow", theme.error or "red", theme.success or "green")
+        colours = replace(colours, tag=theme.accent or colours.tag)
         return row_cells(item, now, self.tz, live_marks=self.live_marks, colours=colours)
 
     # ---- rows ------------------------------------------------------------------------------
@@ -258,7 +262,7 @@ class SessionTable(DataTable[Text]):
             title += f" \u00b7 by {self.sort_key.replace('_', ' ')} {arrow}"
         if self.filter_note:
             title += f" \u00b7 {self.filter_note}"
-        self.border_title = title
+        self.border_title = Text(title)  # not markup: a filter's text is the user's
 
     def show_order(self, sort_key: str, descending: bool, filter_note: str) -> None:
         """The order the list is reloaded in. While requests of this table are on their way
@@ -283,7 +287,8 @@ class SessionTable(DataTable[Text]):
     def action_sort(self, step: int) -> None:
         if step:
             index = self.SORTABLE.index(self.sort_key) if self.sort_key in self.SORTABLE else -1
-            key, descending = self.SORTABLE[(index + 1) % len(self.SORTABLE)], True
+            key = self.SORTABLE[(index + 1) % len(self.SORTABLE)]
+            descending = key not in ASCENDING_FIRST
         else:
             key, descending = self.sort_key, not self.descending
         self._request_sort(key, descending)
@@ -303,9 +308,10 @@ class SessionTable(DataTable[Text]):
         event.stop()
         column = str(event.column_key.value)
         key = "started" if column == "db" else column  # the db column sorts as started
+        key = NAME_SORT if key == "prompt" else key  # names are shown there
         if key not in self.SORTABLE:
             return
-        descending = not self.descending if key == self.sort_key else True
+        descending = not self.descending if key == self.sort_key else key not in ASCENDING_FIRST
         self._request_sort(key, descending)
 
     def current_item(self) -> SessionItem | None:
