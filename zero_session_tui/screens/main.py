@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..widgets.replay import ReplayView
 from ..widgets.replay_bar import ReplayBar
 from ..widgets.session_table import SessionTable
+from ..widgets.timeline_strip import TimelineStrip
 
 __all__ = ["MainScreen"]
 
@@ -49,6 +50,13 @@ class MainScreen(Screen[None]):
         Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
+        Binding("right_curly_bracket", "app.strip('next_marker')", "Next marker", show=False),
+        Binding(
+            "left_curly_bracket", "app.strip('previous_marker')", "Previous marker", show=False
+        ),
+        Binding("greater_than_sign", "app.strip('next_alert')", "Next alert", show=False),
+        Binding("less_than_sign", "app.strip('previous_alert')", "Previous alert", show=False),
+        Binding("T", "app.strip('toggle')", "Timeline strip by time/seq", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
@@ -67,6 +75,7 @@ class MainScreen(Screen[None]):
                 id="sessions",
             )
             yield ReplayView(self.catalog, self.tz, id="replay")
+            yield TimelineStrip(id="timeline-strip")
             yield ReplayBar(id="replay-bar")
         yield Footer()
 
@@ -112,3 +121,7 @@ class MainScreen(Screen[None]):
     @property
     def bar(self) -> ReplayBar:
         return self.query_one(ReplayBar)
+
+    @property
+    def strip(self) -> TimelineStrip:
+        return self.query_one(TimelineStrip)
