@@ -186,8 +186,9 @@ async def test_a_live_session_is_read_again_from_its_last_bin_on(
             store.append_many(row.id, [(EventKind.ALERT, f"alert {n}") for n in range(40)])
         await wait_until(
             pilot,
-            lambda: app.timeline_strip.bins is not None
-            and app.timeline_strip.bins.through_seq == 43,
+            lambda: (
+                app.timeline_strip.bins is not None and app.timeline_strip.bins.through_seq == 43
+            ),
             "the new events counted",
         )
         assert priors[0] is False and priors[-1] is True

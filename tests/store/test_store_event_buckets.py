@@ -107,8 +107,8 @@ def test_bins_count_every_event_once_each_in_the_bin_of_its_seq_or_time(mode, se
         for seq, _, at in events:
             if not lo <= seq <= hi:
                 continue
-            offset = (seq - bins.origin) if mode == "seq" else (at - origin) / timedelta(
-                milliseconds=1
+            offset = (
+                (seq - bins.origin) if mode == "seq" else (at - origin) / timedelta(milliseconds=1)
             )
             assert index * bins.size <= offset < (index + 1) * bins.size
 
@@ -140,9 +140,7 @@ def test_marker_seeks_through_the_bins_agree_with_a_plain_walk(seed) -> None:
             after = [e[:2] for e in events if e[0] > seq and e[1] in kinds]
             before = [e[:2] for e in events if e[0] < seq and e[1] in kinds]
             assert next_marker(store, sid, kinds, seq, bins) == (after[0] if after else None)
-            assert previous_marker(store, sid, kinds, seq, bins) == (
-                before[-1] if before else None
-            )
+            assert previous_marker(store, sid, kinds, seq, bins) == (before[-1] if before else None)
             assert next_marker(store, sid, kinds, seq, None) == (after[0] if after else None)
 
 

@@ -50,12 +50,10 @@ class MainScreen(Screen[None]):
         Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
-        Binding("right_curly_bracket", "app.strip('next_marker')", "Next marker", show=False),
-        Binding(
-            "left_curly_bracket", "app.strip('previous_marker')", "Previous marker", show=False
-        ),
-        Binding("greater_than_sign", "app.strip('next_alert')", "Next alert", show=False),
-        Binding("less_than_sign", "app.strip('previous_alert')", "Previous alert", show=False),
+        Binding("}", "app.strip('next_marker')", "Next marker", show=False),
+        Binding("{", "app.strip('previous_marker')", "Previous marker", show=False),
+        Binding(">", "app.strip('next_alert')", "Next alert", show=False),
+        Binding("<", "app.strip('previous_alert')", "Previous alert", show=False),
         Binding("T", "app.strip('toggle')", "Timeline strip by time/seq", show=False),
     ]
 

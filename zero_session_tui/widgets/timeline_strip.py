@@ -32,23 +32,24 @@ KIND_CLASSES: Final = ("system", "command", "prompt", "mode_change", "warn", "al
 
 
 class TimelineStrip(Widget):
-    """Two rows: the buckets, then the marks."""
+    """Two rows: the buckets, then the marks. Opaque theme colours only: a partial
+    component style does not blend an alpha colour (``$text-muted`` came out white)."""
 
     DEFAULT_CSS = """
     TimelineStrip {
         height: 2;
         background: $panel;
     }
-    TimelineStrip > .strip--system { color: $text-muted; }
+    TimelineStrip > .strip--system { color: $panel-lighten-3; }
     TimelineStrip > .strip--command { color: $primary; }
-    TimelineStrip > .strip--prompt { color: $accent; }
-    TimelineStrip > .strip--mode_change { color: $secondary; }
+    TimelineStrip > .strip--prompt { color: $success; }
+    TimelineStrip > .strip--mode_change { color: $text-secondary; }
     TimelineStrip > .strip--warn { color: $warning; }
     TimelineStrip > .strip--alert { color: $error; }
-    TimelineStrip > .strip--window { background: $primary 30%; }
-    TimelineStrip > .strip--marks { color: $text-muted; }
-    TimelineStrip > .strip--head { color: $text; text-style: bold; }
-    TimelineStrip > .strip--bookmark { color: $accent; text-style: bold; }
+    TimelineStrip > .strip--window { background: $primary-muted; }
+    TimelineStrip > .strip--marks { color: $primary; }
+    TimelineStrip > .strip--head { color: $accent; text-style: bold; }
+    TimelineStrip > .strip--bookmark { color: $success; text-style: bold; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
