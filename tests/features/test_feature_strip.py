@@ -57,11 +57,16 @@ async def test_the_strip_draws_the_session_over_the_pane_width(app_factory, fixt
         assert sum(c.count for c in cells if c.count) >= 16  # a bin drawn over several cells
         kinds = [c.kind for c in cells]
         assert kinds[0] == "system"
-        assert "alert" in kinds and "warn" in kinds and "mode_change" in kinds
-        assert cells[-1].head and not cells[0].head  # the cursor is on the last event
+        assert "alert" in kinds
+        assert "warn" in kinds
+        assert "mode_change" in kinds
+        assert cells[-1].head
+        assert not cells[0].head
         assert all(c.window for c in cells)  # 16 rows: all on screen
         bars, marks = _strip_rows(app)
-        assert bars.strip() and HEAD_MARK in marks and MODE_MARK in marks
+        assert bars.strip()
+        assert HEAD_MARK in marks
+        assert MODE_MARK in marks
         assert strip.view.mode == "time"
 
 
@@ -191,7 +196,8 @@ async def test_a_live_session_is_read_again_from_its_last_bin_on(
             ),
             "the new events counted",
         )
-        assert priors[0] is False and priors[-1] is True
+        assert priors[0] is False
+        assert priors[-1] is True
         assert sum(s.count for s in app.timeline_strip.bins.stats if s is not None) == 43
 
 
@@ -219,7 +225,8 @@ async def test_the_keys_are_in_the_help_and_the_palette(app_factory, fixture_db)
         from tests.app.harness import screen_text
 
         text = screen_text(app)
-        assert "Next marker" in text and "Previous alert" in text
+        assert "Next marker" in text
+        assert "Previous alert" in text
         assert not [n for n in notices(app) if n[0] == "error"]
 
 

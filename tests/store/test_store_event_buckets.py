@@ -13,7 +13,7 @@ import pytest
 from store import EventKind, Store
 from store.clocks import SettableClock
 from store.event_buckets import SEVERITY, BucketStats
-from zero_session_tui.strip_bins import MAX_BINS, read_bins, next_marker, previous_marker
+from zero_session_tui.strip_bins import MAX_BINS, next_marker, previous_marker, read_bins
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 K = EventKind

@@ -86,7 +86,12 @@ class StripControls:
         catalog = self.app.catalog
 
         def read() -> Bins:
-            return strip_bins.read_bins(catalog.store(key[0]), key, prior)
+            if prior is not None:  # a few short reads: the shared store
+                return strip_bins.read_bins(catalog.store(key[0]), key, prior)
+            # A read of the whole session: a store of its own, so the list's and the
+            # replay's short reads never queue behind its hundreds of statements.
+            with catalog.reader(key[0]) as store:
+                return strip_bins.read_bins(store, key)
 
         def wanted(bins: Bins) -> bool:
             timeline = self.app.replay.timeline

@@ -112,14 +112,16 @@ class TimelineStrip(Widget):
         return Segment(BARS[min(cell.level, LEVELS)], style)
 
     def _mark(self, cell: Cell, base: Style, window: Style) -> Segment:
+        # The rows on screen are a band on both rows, under whatever mark is there.
+        shown = base + window if cell.window else base
         if cell.head:
-            return Segment(HEAD_MARK, base + self._style("head"))
+            return Segment(HEAD_MARK, shown + self._style("head"))
         if cell.bookmark:
-            return Segment(STRIP_BOOKMARK_MARK, base + self._style("bookmark"))
+            return Segment(STRIP_BOOKMARK_MARK, shown + self._style("bookmark"))
         if cell.mode_change:
-            return Segment(MODE_MARK, base + self._style("mode_change"))
+            return Segment(MODE_MARK, shown + self._style("mode_change"))
         if cell.window:
-            return Segment(WINDOW_MARK, base + self._style("marks"))
+            return Segment(WINDOW_MARK, shown + self._style("marks"))
         return Segment(" ", base)
 
     # ---- input -----------------------------------------------------------------------------
