@@ -53,9 +53,9 @@ class Bins:
         return self.key[3]
 
     @property
-    def through_seq(self) -> int:
-        """The last seq counted."""
-        return self.starts[-1] - 1
+    def through_seq(self) -> int | None:
+        """The last seq counted; None when none is (a session without events)."""
+        return self.starts[-1] - 1 if self.starts else None
 
     @property
     def empty(self) -> bool:
@@ -63,7 +63,7 @@ class Bins:
 
     def bin_of(self, seq: int) -> int | None:
         """The bin that counts ``seq``; None outside the bins."""
-        if self.empty or not self.starts[0] <= seq <= self.through_seq:
+        if not self.starts or not self.starts[0] <= seq < self.starts[-1]:
             return None
         return bisect.bisect_right(self.starts, seq) - 1
 
@@ -100,7 +100,7 @@ def read_bins(store: Store, key: BinKey, prior: Bins | None = None) -> Bins:
     if bounds is None:
         return Bins(key, 0, 1, (), ())
     first, last = bounds
-    if prior is not None and (last < prior.through_seq or first != prior.starts[0]):
+    if prior is not None and (last < (prior.through_seq or 0) or first != prior.starts[0]):
         prior = None  # not appended to: rows went away, read it all again
     if mode == "seq":
         origin = prior.origin if prior is not None else first
@@ -171,7 +171,7 @@ def next_marker(
     bins that hold one, then after the bins (events not counted yet)."""
     if not kinds:
         return None
-    if bins is None or bins.empty:
+    if bins is None or bins.through_seq is None:
         return store.next_of_kinds(session_id, kinds, after)
     for lo, hi in _ranges(bins, kinds):
         if hi <= after:
@@ -189,10 +189,11 @@ def previous_marker(
     ``next_marker``)."""
     if not kinds:
         return None
-    if bins is None or bins.empty:
+    if bins is None or bins.through_seq is None:
         return store.previous_of_kinds(session_id, kinds, before)
-    if before > bins.through_seq + 1:
-        found = store.previous_of_kinds(session_id, kinds, before, since=bins.through_seq + 1)
+    through = bins.through_seq
+    if before > through + 1:
+        found = store.previous_of_kinds(session_id, kinds, before, since=through + 1)
         if found is not None:
             return found
     for lo, hi in reversed(list(_ranges(bins, kinds))):

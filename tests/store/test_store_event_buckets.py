@@ -144,8 +144,15 @@ def test_marker_seeks_through_the_bins_agree_with_a_plain_walk(seed) -> None:
             assert next_marker(store, sid, kinds, seq, None) == (after[0] if after else None)
 
 
-def test_a_session_without_events_has_no_bins() -> None:
-    store, sid, _ = _session([], [])
+def test_a_session_without_events_has_no_bins_until_its_first_events() -> None:
+    store, sid, clock = _session([], [])
     bins = read_bins(store, (0, sid, "u", "time"))
     assert bins.empty
+    assert bins.through_seq is None
+    assert bins.bin_of(1) is None
     assert next_marker(store, sid, {"alert"}, 0, bins) is None
+    assert previous_marker(store, sid, {"alert"}, 5, bins) is None
+    _append(store, sid, clock, [K.SYSTEM, K.ALERT], [1, 1])
+    grown = read_bins(store, (0, sid, "u", "time"), bins)
+    assert grown.through_seq == 2
+    assert grown.stats == read_bins(store, (0, sid, "u", "time")).stats

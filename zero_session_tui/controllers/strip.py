@@ -51,6 +51,9 @@ class StripControls:
         self.bins: Bins | None = None
         self._reading: BinKey | None = None
         self._failed: BinKey | None = None
+        self._asked: tuple[BinKey, int] | None = None
+        """The session and last seq the latest read was for: read again only once the
+        replay has more (never in a loop for rows the database no longer has)."""
         self.width = 0
 
     @property
@@ -72,17 +75,23 @@ class StripControls:
         else:
             key = self._key(timeline)
             bins = self.bins if self.bins is not None and self.bins.key == key else None
+            last = timeline.shape.last_seq if timeline.count else None
+            asked = (key, last if last is not None else 0)
             if bins is None:
                 self.bins = None
-                self._read(key, None)
-            elif timeline.shape.last_seq > bins.through_seq:
-                self._read(key, bins)
+                self._read(key, None, asked)
+            elif (
+                last is not None
+                and (bins.through_seq is None or last > bins.through_seq)
+                and asked != self._asked
+            ):
+                self._read(key, bins, asked)
         self.paint()
 
-    def _read(self, key: BinKey, prior: Bins | None) -> None:
+    def _read(self, key: BinKey, prior: Bins | None, asked: tuple[BinKey, int]) -> None:
         if self._reading is not None or key == self._failed:
             return  # one read at a time: the next Changed after it asks again
-        self._reading = key
+        self._reading, self._asked = key, asked
         catalog = self.app.catalog
 
         def read() -> Bins:
