@@ -164,6 +164,7 @@ class ZeroSessionApp(App[None]):
         self.table.live_marks = self.follow_changes  # --no-live: nothing is marked live
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
+        self.timeline_strip.start()
         if self.open_ulid:
             # Not the list (Textual focuses it first): the first row's highlight must not
             # preview while the session asked for is being found.

@@ -70,6 +70,21 @@ async def test_the_strip_draws_the_session_over_the_pane_width(app_factory, fixt
         assert strip.view.mode == "time"
 
 
+async def test_the_window_band_follows_a_scroll_without_the_cursor(app_factory, big_db):
+    from tests.app.harness import BIG
+
+    app = app_factory(big_db, args=["--session", BIG])
+    async with app.run_test(size=SIZE) as pilot:
+        await _opened(pilot, BIG)
+        strip = app.main.query_one(TimelineStrip)
+        assert strip.view.cells[-1].window
+        assert not strip.view.cells[0].window
+        app.replay.scroll_to(y=0, animate=False, immediate=True)
+        await wait_until(pilot, lambda: strip.view.cells[0].window, "the band at the start")
+        assert not strip.view.cells[-1].window
+        assert strip.view.cells[-1].head  # the cursor stayed on the last event
+
+
 async def test_right_and_left_curly_brackets_step_between_markers(app_factory, fixture_db):
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
     async with app.run_test(size=SIZE) as pilot:

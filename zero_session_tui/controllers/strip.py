@@ -64,6 +64,14 @@ class StripControls:
         key = timeline.key
         return (key.partition, key.session_id, timeline.session.ulid, self.mode)
 
+    def start(self) -> None:
+        """The main screen is up: redraw the window band when the replay scrolls without its
+        cursor moving (the mouse wheel, the scrollbar)."""
+        self.strip.watch(self.app.replay, "scroll_y", self._scrolled, init=False)
+
+    def _scrolled(self) -> None:
+        self.paint()
+
     # ---- keeping the bins up to date -------------------------------------------------------
 
     def follow_shown(self) -> None:
