@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .event_buckets import BucketReads
 from .event_reads import EventReads, KindDelta
 from .session_reads import SessionReads
 
 __all__ = ["BrowseReads", "KindDelta"]
 
 
-class BrowseReads(SessionReads, EventReads):
+class BrowseReads(SessionReads, EventReads, BucketReads):
     """Reads for a browser; ``Store`` adds opening and the seed's operations."""
 
     def data_version(self) -> int:

@@ -51,6 +51,8 @@ CORE = [
         "subcommands.search",
         "subcommands.show",
         "timeline",  # a session's events in keyset pages
+        "strip_bins",  # the timeline strip's bins (by time or seq) and marker seeks
+        "strip_model",  # the timeline strip's cells
         "warmup",  # reads started before Textual is imported
         "redaction",  # secrets masked before a session is shared
     )

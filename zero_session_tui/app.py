@@ -31,6 +31,7 @@ from .controllers.overview import SessionOverview
 from .controllers.redacted_export import RedactedExport
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
+from .controllers.strip import StripControls
 from .controllers.welcome import Welcome
 from .replay_timing import PlayState
 from .screens.main import MainScreen
@@ -38,6 +39,7 @@ from .warmup import Warmup
 from .widgets.replay import ReplayView
 from .widgets.replay_bar import ReplayBar
 from .widgets.session_table import SessionTable
+from .widgets.timeline_strip import TimelineStrip
 from .workers import report, run_in_thread
 
 if TYPE_CHECKING:
@@ -101,6 +103,7 @@ class ZeroSessionApp(App[None]):
         self.copy_from_replay = CopyFromReplay(self)
         self.bookmarks = Bookmarks(self)
         self.labelling = SessionLabelling(self)
+        self.timeline_strip = StripControls(self)
         self.keys = KeysAndCommands(self)
         self.first_run = Welcome(self)
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -163,6 +166,7 @@ class ZeroSessionApp(App[None]):
         self.table.live_marks = self.follow_changes  # --no-live: nothing is marked live
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
+        self.timeline_strip.start()
         if self.open_ulid:
             # Not the list (Textual focuses it first): the first row's highlight must not
             # preview while the session asked for is being found.
@@ -222,6 +226,7 @@ class ZeroSessionApp(App[None]):
         if self.ui_alive:  # posted as the app closes: the bar is gone
             self.bar.show_progress(message.progress)
             self.bookmarks.follow_shown()
+            self.timeline_strip.follow_shown()
 
     def on_replay_view_expand(self, message: ReplayView.Expand) -> None:
         from .screens.event_detail import EventDetailScreen
@@ -248,6 +253,12 @@ class ZeroSessionApp(App[None]):
 
     def on_replay_view_copy_link_asked(self, message: ReplayView.CopyLinkAsked) -> None:
         self.copy_from_replay.copy_link()
+
+    def on_timeline_strip_seek_requested(self, message: TimelineStrip.SeekRequested) -> None:
+        self.timeline_strip.seek(message.seq)
+
+    def on_timeline_strip_resized(self, message: TimelineStrip.Resized) -> None:
+        self.timeline_strip.resized(message.width)
 
     def on_wrap_screen_save(self, message: WrapScreen.Save) -> None:
         self.session_actions.save_wrap(message)
@@ -294,6 +305,9 @@ class ZeroSessionApp(App[None]):
 
     def action_label(self, what: str) -> None:
         self.labelling.act(what)
+
+    def action_strip(self, what: str) -> None:
+        self.timeline_strip.act(what)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for system in super().get_system_commands(screen):

@@ -124,6 +124,7 @@ class Bookmarks:
         replay = self.app.replay
         replay.marked = frozenset(self.marks)
         replay.refresh()
+        self.app.timeline_strip.paint()  # the strip marks them too
 
     # ---- the keys --------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..widgets.replay import ReplayView
 from ..widgets.replay_bar import ReplayBar
 from ..widgets.session_table import SessionTable
+from ..widgets.timeline_strip import TimelineStrip
 
 __all__ = ["MainScreen"]
 
@@ -52,6 +53,11 @@ class MainScreen(Screen[None]):
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
         Binding("R", "app.label('name')", "Name the session", show=False),
         Binding("number_sign", "app.label('tags')", "Tags", show=False),
+        Binding("}", "app.strip('next_marker')", "Next marker", show=False),
+        Binding("{", "app.strip('previous_marker')", "Previous marker", show=False),
+        Binding(">", "app.strip('next_alert')", "Next alert", show=False),
+        Binding("<", "app.strip('previous_alert')", "Previous alert", show=False),
+        Binding("T", "app.strip('toggle')", "Timeline strip by time/seq", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
@@ -70,6 +76,7 @@ class MainScreen(Screen[None]):
                 id="sessions",
             )
             yield ReplayView(self.catalog, self.tz, id="replay")
+            yield TimelineStrip(id="timeline-strip")
             yield ReplayBar(id="replay-bar")
         yield Footer()
 
@@ -115,3 +122,7 @@ class MainScreen(Screen[None]):
     @property
     def bar(self) -> ReplayBar:
         return self.query_one(ReplayBar)
+
+    @property
+    def strip(self) -> TimelineStrip:
+        return self.query_one(TimelineStrip)

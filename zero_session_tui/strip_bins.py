@@ -1,0 +1,205 @@
+"""A session's events in fixed bins, by seq or by time: what the timeline strip is drawn from.
+
+At most ``MAX_BINS`` bins of a power-of-two size (seqs, or milliseconds), each a range of
+seqs read by ``store.event_buckets``; the strip's cells are groups of bins, so a resize needs
+no read. A session that grew is brought up to date from its last bin on (the only one that
+can have changed, appends having higher seqs); when it outgrows ``MAX_BINS``, bins are merged
+two by two. Marker seeks use the bins to read only ranges known to hold a marker.
+
+Call the reading functions from a worker thread; no Textual here.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from store import Store
+from store.event_buckets import BucketStats, severity_rank
+
+__all__ = [
+    "MAX_BINS",
+    "MODES",
+    "BinKey",
+    "Bins",
+    "next_marker",
+    "previous_marker",
+    "read_bins",
+]
+
+MAX_BINS: Final = 512
+MODES: Final = ("time", "seq")
+
+BinKey = tuple[int, int, str, str]
+"""(partition, session id, ULID, mode): what a set of bins is of."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bins:
+    key: BinKey
+    origin: int
+    """The first bin's start: a seq, or Unix milliseconds."""
+    size: int
+    """Seqs (or milliseconds) per bin: a power of two."""
+    starts: tuple[int, ...]
+    """The first seq of each bin, then one past the last seq counted (len(stats) + 1)."""
+    stats: tuple[BucketStats | None, ...]
+    """Each bin's events; None when it has none."""
+
+    @property
+    def mode(self) -> str:
+        return self.key[3]
+
+    @property
+    def through_seq(self) -> int | None:
+        """The last seq counted; None when none is (a session without events)."""
+        return self.starts[-1] - 1 if self.starts else None
+
+    @property
+    def empty(self) -> bool:
+        return not self.stats
+
+    def bin_of(self, seq: int) -> int | None:
+        """The bin that counts ``seq``; None outside the bins."""
+        if not self.starts or not self.starts[0] <= seq < self.starts[-1]:
+            return None
+        return bisect.bisect_right(self.starts, seq) - 1
+
+
+def _size_for(span: int, at_least: int) -> int:
+    size = max(1, at_least)
+    while span > size * MAX_BINS:
+        size *= 2
+    return size
+
+
+def _merged(bins: Bins, size: int) -> tuple[list[int], list[BucketStats | None]]:
+    """The bins of ``bins`` merged into bins of ``size`` (a multiple of theirs)."""
+    factor = size // bins.size
+    starts: list[int] = []
+    stats: list[BucketStats | None] = []
+    for first in range(0, len(bins.stats), factor):
+        group = [s for s in bins.stats[first : first + factor] if s is not None]
+        starts.append(bins.starts[first])
+        merged = group[0] if group else None
+        for more in group[1:]:
+            merged = merged.merged(more) if merged is not None else more
+        stats.append(merged)
+    return starts, stats
+
+
+def read_bins(store: Store, key: BinKey, prior: Bins | None = None) -> Bins:
+    """The bins of session ``key``: all read, or only from ``prior``'s last bin on when
+    ``prior`` is of the same session and mode."""
+    session_id, mode = key[1], key[3]
+    if prior is not None and (prior.key != key or prior.empty):
+        prior = None
+    bounds = store.seq_bounds(session_id)
+    if bounds is None:
+        return Bins(key, 0, 1, (), ())
+    first, last = bounds
+    if prior is not None and (last < (prior.through_seq or 0) or first != prior.starts[0]):
+        prior = None  # not appended to: rows went away, read it all again
+    if mode == "seq":
+        origin = prior.origin if prior is not None else first
+        end = last
+    else:
+        first_stamp = store.stamp_from(session_id, first)
+        last_stamp = store.stamp_from(session_id, last)
+        start_ms = first_stamp[1] if first_stamp is not None else None
+        end_ms = last_stamp[1] if last_stamp is not None else None
+        if prior is not None:
+            origin = prior.origin
+        else:  # a first stamp that does not parse: from the last one (else one bin)
+            origin = start_ms if start_ms is not None else (end_ms or 0)
+        end = max(origin, end_ms if end_ms is not None else origin)
+    size = _size_for(end - origin + 1, prior.size if prior is not None else 1)
+    count = max(1, -(-(end - origin + 1) // size))
+    starts: list[int] = []
+    stats: list[BucketStats | None] = []
+    next_first = first
+    if prior is not None:
+        # The last bin may have grown: it is read again, with every bin after it.
+        starts, stats = _merged(prior, size)
+        next_first = starts.pop()
+        stats.pop()
+    for index in range(len(stats), count):
+        if index + 1 < count:
+            if mode == "seq":
+                bound = origin + (index + 1) * size
+            else:
+                moment = origin + (index + 1) * size
+                bound = store.first_seq_stamped_from(session_id, moment, next_first, last)
+        else:
+            bound = last + 1
+        starts.append(next_first)
+        has_events = bound > next_first
+        stats.append(store.bucket_stats(session_id, next_first, bound - 1) if has_events else None)
+        next_first = max(next_first, bound)
+    starts.append(last + 1)
+    return Bins(key, origin, size, tuple(starts), tuple(stats))
+
+
+def _ranges(bins: Bins, kinds: Collection[str]) -> Iterator[tuple[int, int]]:
+    """Seq ranges (first, last), in order and merged, outside which no event of ``kinds``
+    is: the bins whose most severe kind is at least the least severe of ``kinds``."""
+    lowest = min(severity_rank(kind) for kind in kinds)
+    mode_changes = "mode_change" in kinds
+    pending: tuple[int, int] | None = None
+    for index, stats in enumerate(bins.stats):
+        if stats is None:
+            continue
+        if stats.rank < lowest and not (mode_changes and stats.mode_changes):
+            continue
+        lo, hi = bins.starts[index], bins.starts[index + 1] - 1
+        if pending is not None and lo <= pending[1] + 1:
+            pending = (pending[0], max(pending[1], hi))
+            continue
+        if pending is not None:
+            yield pending
+        pending = (lo, hi)
+    if pending is not None:
+        yield pending
+
+
+def next_marker(
+    store: Store, session_id: int, kinds: Collection[str], after: int, bins: Bins | None
+) -> tuple[int, str] | None:
+    """(seq, kind) of the first event of ``kinds`` after seq ``after``: read only in the
+    bins that hold one, then after the bins (events not counted yet)."""
+    if not kinds:
+        return None
+    if bins is None or bins.through_seq is None:
+        return store.next_of_kinds(session_id, kinds, after)
+    for lo, hi in _ranges(bins, kinds):
+        if hi <= after:
+            continue
+        found = store.next_of_kinds(session_id, kinds, max(after, lo - 1), through=hi)
+        if found is not None:
+            return found
+    return store.next_of_kinds(session_id, kinds, max(after, bins.through_seq))
+
+
+def previous_marker(
+    store: Store, session_id: int, kinds: Collection[str], before: int, bins: Bins | None
+) -> tuple[int, str] | None:
+    """(seq, kind) of the last event of ``kinds`` before seq ``before`` (see
+    ``next_marker``)."""
+    if not kinds:
+        return None
+    if bins is None or bins.through_seq is None:
+        return store.previous_of_kinds(session_id, kinds, before)
+    through = bins.through_seq
+    if before > through + 1:
+        found = store.previous_of_kinds(session_id, kinds, before, since=through + 1)
+        if found is not None:
+            return found
+    for lo, hi in reversed(list(_ranges(bins, kinds))):
+        if lo >= before:
+            continue
+        found = store.previous_of_kinds(session_id, kinds, min(before, hi + 1), since=lo)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,138 @@
+"""The timeline strip under the replay pane: the session over its duration, one cell per
+bucket (by time or by seq), each drawn at its count's height in its most severe kind's
+colour; under it, the play head, bookmarks, mode changes and the rows on screen.
+
+Shows, never reads: the app gives it a ``StripView`` (``strip_model.py``). A click asks the
+app to seek (``SeekRequested``); a resize tells it the new width (``Resized``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..strip_model import LEVELS, Cell, StripView, seek_seq
+
+__all__ = ["HEAD_MARK", "MODE_MARK", "STRIP_BOOKMARK_MARK", "WINDOW_MARK", "TimelineStrip"]
+
+BARS: Final = " \u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+"""Index 0: no event; 1..8: the cell's count against the busiest cell's."""
+HEAD_MARK: Final = "\u25b2"
+STRIP_BOOKMARK_MARK: Final = "\u25c6"
+MODE_MARK: Final = "\u21c4"
+WINDOW_MARK: Final = "\u2500"
+
+KIND_CLASSES: Final = ("system", "command", "prompt", "mode_change", "warn", "alert")
+
+
+class TimelineStrip(Widget):
+    """Two rows: the buckets, then the marks. Opaque theme colours only: a partial
+    component style does not blend an alpha colour (``$text-muted`` came out white)."""
+
+    DEFAULT_CSS = """
+    TimelineStrip {
+        height: 2;
+        background: $panel;
+    }
+    TimelineStrip > .strip--system { color: $panel-lighten-3; }
+    TimelineStrip > .strip--command { color: $primary; }
+    TimelineStrip > .strip--prompt { color: $success; }
+    TimelineStrip > .strip--mode_change { color: $text-secondary; }
+    TimelineStrip > .strip--warn { color: $warning; }
+    TimelineStrip > .strip--alert { color: $error; }
+    TimelineStrip > .strip--window { background: $primary-muted; }
+    TimelineStrip > .strip--marks { color: $primary; }
+    TimelineStrip > .strip--head { color: $accent; text-style: bold; }
+    TimelineStrip > .strip--bookmark { color: $success; text-style: bold; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"strip--{kind}" for kind in KIND_CLASSES),
+        "strip--window",
+        "strip--marks",
+        "strip--head",
+        "strip--bookmark",
+    }
+
+    class SeekRequested(Message):
+        """The user clicked a cell: put the replay on ``seq``."""
+
+        def __init__(self, seq: int) -> None:
+            super().__init__()
+            self.seq = seq
+
+    class Resized(Message):
+        """The strip is now ``width`` cells wide."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.view = StripView()
+
+    def show(self, view: StripView) -> None:
+        self.view = view
+        by = "time" if view.mode == "time" else "seq"
+        self.tooltip = (
+            f"Events by {by} (T: by {'seq' if by == 'time' else 'time'}); click to go there."
+            " { } markers, < > alerts"
+        )
+        self.refresh()
+
+    # ---- drawing ---------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"strip--{name}", partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        cells = self.view.cells[:width]
+        if y > 1 or not cells:
+            return Strip.blank(width, base)
+        window = self._style("window")
+        segments = [
+            self._bar(cell, base, window) if y == 0 else self._mark(cell, base, window)
+            for cell in cells
+        ]
+        return Strip(segments).extend_cell_length(width, base)
+
+    def _bar(self, cell: Cell, base: Style, window: Style) -> Segment:
+        style = base + self._style(cell.kind) if cell.kind is not None else base
+        if cell.window:
+            style += window
+        return Segment(BARS[min(cell.level, LEVELS)], style)
+
+    def _mark(self, cell: Cell, base: Style, window: Style) -> Segment:
+        # The rows on screen are a band on both rows, under whatever mark is there.
+        shown = base + window if cell.window else base
+        if cell.head:
+            return Segment(HEAD_MARK, shown + self._style("head"))
+        if cell.bookmark:
+            return Segment(STRIP_BOOKMARK_MARK, shown + self._style("bookmark"))
+        if cell.mode_change:
+            return Segment(MODE_MARK, shown + self._style("mode_change"))
+        if cell.window:
+            return Segment(WINDOW_MARK, shown + self._style("marks"))
+        return Segment(" ", base)
+
+    # ---- input -----------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        seq = seek_seq(self.view, offset.x)
+        if seq is not None:
+            self.post_message(self.SeekRequested(seq))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized(self.size.width))
