@@ -30,6 +30,7 @@ from .controllers.overview import SessionOverview
 from .controllers.redacted_export import RedactedExport
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
+from .controllers.side_by_side import SideBySide
 from .controllers.welcome import Welcome
 from .replay_timing import PlayState
 from .screens.main import MainScreen
@@ -99,6 +100,7 @@ class ZeroSessionApp(App[None]):
         self.find_in_session = FindInSession(self)
         self.copy_from_replay = CopyFromReplay(self)
         self.bookmarks = Bookmarks(self)
+        self.side_by_side = SideBySide(self)
         self.keys = KeysAndCommands(self)
         self.first_run = Welcome(self)
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -289,6 +291,9 @@ class ZeroSessionApp(App[None]):
 
     def action_bookmark(self, what: str) -> None:
         self.bookmarks.act(what)
+
+    def action_side_by_side(self) -> None:
+        self.side_by_side.start()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for system in super().get_system_commands(screen):

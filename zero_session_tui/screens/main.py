@@ -49,6 +49,7 @@ class MainScreen(Screen[None]):
         Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
         Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
+        Binding("V", "app.side_by_side", "Side by side", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
