@@ -30,16 +30,19 @@ from enum import StrEnum
 from typing import Final
 
 from store import Store, StoredEvent
+from store.comparison import Compared, compared_after, first_unequal
 
 from .catalog import Catalog
-from .timeline import PAGE_SIZE, Timeline
+from .timeline import PAGE_SIZE, Timeline, TimelineShape
 
 __all__ = [
     "DIFF_CHUNK",
     "Difference",
     "Mode",
+    "counted_shape",
     "event_at_row",
     "first_difference",
+    "first_difference_in_sql",
     "first_row_after",
     "fork_shift",
     "moment_beside",
@@ -190,14 +193,14 @@ class Difference:
         return f"no difference: {self.compared:,} events the same, both end together"
 
 
-def same_event(a: StoredEvent, b: StoredEvent) -> bool:
-    """Kind as stored and text: what a reader sees of an event, its seq and time aside."""
-    return a.kind_label == b.kind_label and a.text == b.text and a.blob == b.blob
+def same_event(a: Compared, b: Compared) -> bool:
+    """Kind and text as stored: what a reader sees of an event, its seq and time aside."""
+    return a.kind == b.kind and a.text == b.text
 
 
-def _stream(store: Store, session_id: int, after_seq: int, chunk: int) -> Iterator[StoredEvent]:
+def _stream(store: Store, session_id: int, after_seq: int, chunk: int) -> Iterator[Compared]:
     while True:
-        batch = store.events_after(session_id, after_seq, chunk)
+        batch = compared_after(store, session_id, after_seq, chunk)
         yield from batch
         if len(batch) < chunk:
             return
@@ -209,11 +212,13 @@ def first_difference(
     right: tuple[Store, Timeline, int],
     cancelled: Callable[[], bool] = lambda: False,
     chunk: int = DIFF_CHUNK,
+    breathe: Callable[[], object] = lambda: None,
 ) -> Difference:
     """The first pair that differs, from each side's ``(store, timeline, first row)``: events
     read ``chunk`` at a time from each session (short reads, no cursor held between them),
-    stopped at the first difference or when ``cancelled()`` (checked every chunk)."""
-    streams: list[Iterator[StoredEvent]] = []
+    stopped at the first difference or when ``cancelled()`` (checked every chunk, after
+    which ``breathe()`` is called: a sleep lets the UI thread run, as Python compares)."""
+    streams: list[Iterator[Compared]] = []
     for store, timeline, row in (left, right):
         if row >= timeline.count:
             streams.append(iter(()))
@@ -223,8 +228,10 @@ def first_difference(
     ours, theirs = streams
     compared = 0
     while True:
-        if compared % chunk == 0 and cancelled():
-            return Difference(None, None, compared, cancelled=True)
+        if compared % chunk == 0:
+            if cancelled():
+                return Difference(None, None, compared, cancelled=True)
+            breathe()  # Python compares these: let the UI thread have the GIL now and then
         a, b = next(ours, None), next(theirs, None)
         if a is None and b is None:
             return Difference(None, None, compared)
@@ -268,3 +275,54 @@ def start_rows(
         first_row_after(catalog, left, common, inclusive=True),
         first_row_after(catalog, right, common, inclusive=True),
     )
+
+
+SQL_CHUNK: Final = 20_000
+"""Pairs compared per statement when SQLite compares them (``first_difference_in_sql``)."""
+
+
+def first_difference_in_sql(
+    store: Store,
+    left: tuple[TimelineShape, int, int],
+    right: tuple[TimelineShape, int, int],
+    cancelled: Callable[[], bool] = lambda: False,
+    chunk: int = SQL_CHUNK,
+) -> Difference | None:
+    """``first_difference`` with the comparing done by SQLite, ``chunk`` pairs a statement,
+    from each side's ``(verified shape, session id, first row)``; both sessions in ``store``.
+    None when a shape has gaps in its seqs or is not verified (pairs are then found by row,
+    which only ``first_difference`` does)."""
+    (lshape, lid, lrow), (rshape, rid, rrow) = left, right
+    if not (lshape.verified and rshape.verified and lshape.contiguous and rshape.contiguous):
+        return None
+    lrow, rrow = max(0, lrow), max(0, rrow)
+    lleft, rleft = max(0, lshape.count - lrow), max(0, rshape.count - rrow)
+    pairs = min(lleft, rleft)
+    first = lshape.first_seq + lrow
+    delta = (rshape.first_seq + rrow) - first
+    for done in range(0, pairs, chunk):
+        if cancelled():
+            return Difference(None, None, done, cancelled=True)
+        found = first_unequal(
+            store, lid, rid, delta, first + done, first + min(pairs, done + chunk)
+        )
+        if found is not None:
+            return Difference(found[0], found[1], found[0] - first)
+    if lleft > pairs:
+        return Difference(first + pairs, None, pairs)
+    if rleft > pairs:
+        return Difference(None, first + pairs + delta, pairs)
+    return Difference(None, None, pairs)
+
+
+def counted_shape(store: Store, timeline: Timeline) -> TimelineShape:
+    """The timeline's shape, verified by counting its events in ``store`` (a reader of its
+    own: the count costs the session's size, and must not hold the shared store the panes
+    read their pages from). Still unverified when the seqs have gaps."""
+    shape = timeline.shape
+    if shape.verified or shape.count == 0:
+        return shape
+    count = store.count_events_through(timeline.key.session_id, shape.last_seq)
+    if count != shape.count:
+        return shape  # gaps: only Python's walk pairs these, by row
+    return TimelineShape(shape.first_seq, shape.last_seq, count)

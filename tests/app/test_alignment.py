@@ -3,6 +3,8 @@ time lookup over keyset pages, the first difference, and which two ``V`` opens."
 
 from __future__ import annotations
 
+import sqlite3
+from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +25,12 @@ from tests.features._side_by_side_data import (
     step,
 )
 from zero_session_tui.alignment import (
+    SQL_CHUNK,
     Difference,
     Mode,
+    counted_shape,
     first_difference,
+    first_difference_in_sql,
     first_row_after,
     fork_shift,
     moment_beside,
@@ -35,7 +40,13 @@ from zero_session_tui.alignment import (
 )
 from zero_session_tui.catalog import Catalog, SessionKey
 from zero_session_tui.pairing import read_pair
-from zero_session_tui.timeline import PAGE_SIZE, Timeline, open_timeline
+from zero_session_tui.timeline import (
+    PAGE_SIZE,
+    Timeline,
+    TimelineShape,
+    open_timeline,
+    verify_shape,
+)
 
 
 @pytest.fixture
@@ -53,8 +64,20 @@ def _timeline(catalog: Catalog, ulid: str) -> Timeline:
 
 
 def _walk(catalog: Catalog, left: Timeline, right: Timeline, starts, **kw) -> Difference:
+    """Python's walk; checked against SQLite's (the app's way for one database) every time."""
     store = catalog.store(0)
-    return first_difference((store, left, starts[0]), (store, right, starts[1]), **kw)
+    found = first_difference((store, left, starts[0]), (store, right, starts[1]), **kw)
+    if "cancelled" not in kw:
+        shapes = [verify_shape(catalog, t.key, t.shape) for t in (left, right)]
+        for chunk in (SQL_CHUNK, 3, 1):
+            in_sql = first_difference_in_sql(
+                store,
+                (shapes[0], left.key.session_id, starts[0]),
+                (shapes[1], right.key.session_id, starts[1]),
+                chunk=chunk,
+            )
+            assert in_sql == found, (chunk, in_sql, found)
+    return found
 
 
 def test_the_alignment_key_steps_through_fork_offset_clock_and_skips_fork_without_one():
@@ -203,3 +226,47 @@ def test_a_fork_whose_parent_is_gone_is_asked_about_like_any_session(tmp_path):
         assert read_pair(catalog, found[0], None, APP_NOW) is None
         with pytest.raises(SessionError, match="no longer exists"):
             read_pair(catalog, SessionKey(0, 999), found[0], APP_NOW)
+
+
+def test_sqlite_compares_only_verified_contiguous_seqs(catalog):
+    base = _timeline(catalog, BASE)
+    store = catalog.store(0)
+    sid = base.key.session_id
+    unverified = TimelineShape(1, 40, 40, verified=False)
+    assert first_difference_in_sql(store, (unverified, sid, 0), (base.shape, sid, 0)) is None
+    gaps = TimelineShape(1, 41, 40, array("q", [*range(1, 20), *range(21, 42)]))
+    assert first_difference_in_sql(store, (gaps, sid, 0), (gaps, sid, 0)) is None
+    calls: list[int] = []
+    shape = verify_shape(catalog, base.key, base.shape)
+    stopped = first_difference_in_sql(
+        store, (shape, sid, 0), (shape, sid, 0), lambda: bool(calls.append(1)) or len(calls) > 1, 8
+    )
+    assert stopped == Difference(None, None, 8, cancelled=True)
+
+
+def test_a_counted_shape_is_verified_only_without_gaps(tmp_path):
+    path = build_side_by_side_db(tmp_path / "gaps.db")
+    with _closing(Catalog.open([path])) as catalog:
+        base = _timeline(catalog, BASE)
+        assert not base.shape.verified  # opened on its bounds alone
+        with catalog.reader(0) as store:
+            counted = counted_shape(store, base)
+        assert (counted.verified, counted.count, counted.contiguous) == (True, 40, True)
+    conn = sqlite3.connect(path, isolation_level=None)  # plain SQL: a hole in the seqs
+    try:
+        conn.execute("DELETE FROM events WHERE seq = 20 AND session_id = 1")
+    finally:
+        conn.close()
+    with _closing(Catalog.open([path])) as catalog:
+        holed = _timeline(catalog, BASE)
+        with catalog.reader(0) as store:
+            assert not counted_shape(store, holed).verified
+            shape = counted_shape(store, holed)
+            assert first_difference_in_sql(store, (shape, 1, 0), (shape, 1, 0)) is None
+        # Python's walk pairs by row: a session is still its own equal, 39 events long.
+        assert _walk_rows(catalog, holed) == Difference(None, None, 39)
+
+
+def _walk_rows(catalog: Catalog, timeline: Timeline) -> Difference:
+    store = catalog.store(0)
+    return first_difference((store, timeline, 0), (store, timeline, 0))

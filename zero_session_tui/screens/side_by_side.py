@@ -6,13 +6,16 @@ beside its parent) the panes are row-locked; by offset from start or by clock ti
 pane's cursor goes to its last event at or before the same moment, found in a worker
 (``alignment.row_at_or_before``). ``a`` steps through the alignments, keeping the leading
 pane's place. The first difference after the alignment point is looked for in a worker
-(``alignment.first_difference``, stopped at the first pair that differs, or when the screen
-closes or the alignment changes), marked ≠ in both panes; ``d`` puts both cursors on it.
+(compared by SQLite, ``alignment.first_difference_in_sql``, when both sessions are in one
+database with contiguous seqs; else page by page in Python, ``alignment.first_difference``),
+stopped at the first pair that differs, or when the screen closes or the alignment changes,
+and marked ≠ in both panes; ``d`` puts both cursors on it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import tzinfo
 from typing import ClassVar
 
@@ -26,8 +29,10 @@ from textual.widgets import Footer, Static
 from ..alignment import (
     Difference,
     Mode,
+    counted_shape,
     event_at_row,
     first_difference,
+    first_difference_in_sql,
     moment_beside,
     next_mode,
     row_at_or_before,
@@ -40,6 +45,10 @@ from ..widgets.side_pane import SidePane
 from ..workers import run_in_thread
 
 __all__ = ["SideBySideScreen"]
+
+BREATHE_S = 0.002
+"""A pause after each page Python compares (sessions in two databases, or seqs with gaps):
+the UI thread gets the GIL in between, so the panes stay responsive during a long walk."""
 
 
 class SideBySideScreen(Screen[None]):
@@ -193,11 +202,25 @@ class SideBySideScreen(Screen[None]):
         def walk() -> tuple[tuple[int, int], Difference]:
             starts = start_rows(catalog, mode, left, right, shift)
             reader = catalog.reader
-            with reader(left.key.partition) as ours, reader(right.key.partition) as theirs:
-                found = first_difference(
-                    (ours, left, starts[0]), (theirs, right, starts[1]), cancel.is_set
+            if left.key.partition == right.key.partition:  # SQLite compares, Python waits
+                with reader(left.key.partition) as store:
+                    ours, theirs = counted_shape(store, left), counted_shape(store, right)
+                    fast = first_difference_in_sql(
+                        store,
+                        (ours, left.key.session_id, starts[0]),
+                        (theirs, right.key.session_id, starts[1]),
+                        cancel.is_set,
+                    )
+                if fast is not None:
+                    return starts, fast
+            with reader(left.key.partition) as one, reader(right.key.partition) as other:
+                slow = first_difference(
+                    (one, left, starts[0]),
+                    (other, right, starts[1]),
+                    cancel.is_set,
+                    breathe=lambda: time.sleep(BREATHE_S),
                 )
-            return starts, found
+            return starts, slow
 
         def found(result: tuple[tuple[int, int], Difference]) -> None:
             self.starts, self.difference = result
