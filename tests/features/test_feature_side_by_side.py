@@ -7,6 +7,7 @@ the event in full, Esc closes."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -305,6 +306,33 @@ async def test_the_keys_screen_lists_the_side_by_side_keys(app_factory, sbs_db):
         actions = {b.action for b in groups["Side by side (V)"]}
         assert {"align", "difference", "switch", "close", "move(1)"} <= actions
         assert any(b.action == "app.side_by_side" for b in groups["Everywhere"])
+
+
+async def test_a_parent_with_a_gap_in_its_seqs_is_shown_by_its_real_rows(app_factory, sbs_db):
+    """Plain SQL left a hole at the parent's seq 20: the view opens on the bounds (rows taken
+    for seqs), the difference's worker counts, finds the gap, and the panes are shown again
+    with the rows read by seq; the fork point and the first difference are the same."""
+    conn = sqlite3.connect(sbs_db, isolation_level=None)
+    try:
+        conn.execute(
+            "DELETE FROM events WHERE seq = 20"
+            " AND session_id = (SELECT id FROM sessions WHERE ulid = ?)",
+            (BASE,),
+        )
+    finally:
+        conn.close()
+    app = app_factory(sbs_db, args=["--session", BRANCH, *STILL])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_fork(pilot)
+        parent = screen.left.timeline
+        assert parent.shape.verified
+        assert parent.count == BASE_EVENTS - 1
+        assert parent.row_of_seq(21) == 19
+        assert parent.cached(19).seq == 21
+        assert _cursors(screen) == (FORK_SEQ, 0)
+        assert (screen.difference.left_seq, screen.difference.right_seq) == (18, 6)
+        await pilot.press("G")
+        assert screen.left.cursor_seq() == BASE_EVENTS
 
 
 def test_snapshot_side_by_side_fork_at_its_fork_point(snap_compare, app_factory, sbs_db):

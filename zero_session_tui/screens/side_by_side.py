@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import ClassVar
 
@@ -33,6 +34,7 @@ from ..alignment import (
     event_at_row,
     first_difference,
     first_difference_in_sql,
+    fork_shift,
     moment_beside,
     next_mode,
     row_at_or_before,
@@ -40,11 +42,22 @@ from ..alignment import (
 )
 from ..catalog import Catalog
 from ..pairing import Pair
-from ..timeline import Timeline
+from ..timeline import Timeline, TimelineShape, verify_shape
 from ..widgets.side_pane import SidePane
 from ..workers import run_in_thread
 
 __all__ = ["SideBySideScreen"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Walked:
+    """What the difference's worker found: the rows it started from and the difference; or,
+    with ``shapes``, nothing yet: the sessions' seqs have gaps, these are their real rows."""
+
+    starts: tuple[int, int]
+    difference: Difference
+    shapes: tuple[TimelineShape, TimelineShape] | None = None
+
 
 BREATHE_S = 0.002
 """A pause after each page Python compares (sessions in two databases, or seqs with gaps):
@@ -199,31 +212,37 @@ class SideBySideScreen(Screen[None]):
         catalog, mode, shift = self.catalog, self.mode, self.pair.shift
         left, right = self.pair.left, self.pair.right
 
-        def walk() -> tuple[tuple[int, int], Difference]:
-            starts = start_rows(catalog, mode, left, right, shift)
-            reader = catalog.reader
-            if left.key.partition == right.key.partition:  # SQLite compares, Python waits
-                with reader(left.key.partition) as store:
-                    ours, theirs = counted_shape(store, left), counted_shape(store, right)
+        def walk() -> _Walked:
+            reader, lp, rp = catalog.reader, left.key.partition, right.key.partition
+            with reader(lp) as one, reader(rp) as other:
+                shapes = (counted_shape(one, left), counted_shape(other, right))
+                if not all(shape.verified for shape in shapes):
+                    # Gaps in the seqs: rows were taken for seqs; read them again by seq.
+                    checked = tuple(verify_shape(catalog, t.key, t.shape) for t in (left, right))
+                    return _Walked((0, 0), Difference(None, None, 0), (checked[0], checked[1]))
+                starts = start_rows(catalog, mode, left, right, shift)
+                if lp == rp:  # SQLite compares, Python waits
                     fast = first_difference_in_sql(
-                        store,
-                        (ours, left.key.session_id, starts[0]),
-                        (theirs, right.key.session_id, starts[1]),
+                        one,
+                        (shapes[0], left.key.session_id, starts[0]),
+                        (shapes[1], right.key.session_id, starts[1]),
                         cancel.is_set,
                     )
-                if fast is not None:
-                    return starts, fast
-            with reader(left.key.partition) as one, reader(right.key.partition) as other:
+                    if fast is not None:
+                        return _Walked(starts, fast)
                 slow = first_difference(
                     (one, left, starts[0]),
                     (other, right, starts[1]),
                     cancel.is_set,
                     breathe=lambda: time.sleep(BREATHE_S),
                 )
-            return starts, slow
+            return _Walked(starts, slow)
 
-        def found(result: tuple[tuple[int, int], Difference]) -> None:
-            self.starts, self.difference = result
+        def found(walked: _Walked) -> None:
+            if walked.shapes is not None:
+                self._reopen(*walked.shapes)
+                return
+            self.starts, self.difference = walked.starts, walked.difference
             self.left.mark_difference(self.difference.left_seq)
             self.right.mark_difference(self.difference.right_seq)
             if place:  # by clock: the panes open at the alignment point
@@ -238,6 +257,18 @@ class SideBySideScreen(Screen[None]):
             failure="Cannot compare the sessions",
             wanted=lambda _: cancel is self._cancel and not cancel.is_set(),
         )
+
+    def _reopen(self, left: TimelineShape, right: TimelineShape) -> None:
+        """The sessions' seqs have gaps: show them with their rows read by seq (the pages
+        read stay when rows did not move), the fork point's row found again, and start over
+        at the alignment point."""
+        pair = self.pair
+        ours, theirs = pair.left.checked(left), pair.right.checked(right)
+        shift = None if pair.shift is None else fork_shift(ours, pair.fork_seq, True)
+        self.pair = Pair(ours, theirs, shift, pair.fork_seq)
+        self.left.show(ours)
+        self.right.show(theirs)
+        self._start()
 
     def _place_pair(self, left_row: int, right_row: int, line: int) -> None:
         self.left.place(left_row, line)
