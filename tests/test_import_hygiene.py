@@ -22,6 +22,7 @@ STORE = sorted(
 CORE = [
     f"zero_session_tui.{name}"
     for name in (
+        "alignment",  # side by side: how two sessions line up, their first difference
         "browser_state",  # the browser's own state file (welcome seen)
         "browsing",  # BrowsingState: what is wanted and shown, the kinds, the list's order
         "catalog",  # the partitions (databases) and what is read from them
@@ -36,6 +37,7 @@ CORE = [
         "kinds",  # the kinds' order, keys, glyphs, labels
         "change_watcher",  # follow: which databases changed (data_version, file identity)
         "locations",  # where files go
+        "pairing",  # side by side: the two sessions read, the fork point
         "replay_timing",  # the timed replay's delays (pure)
         "sanitize",  # untrusted text made inert
         "session_items",

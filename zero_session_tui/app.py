@@ -31,6 +31,7 @@ from .controllers.overview import SessionOverview
 from .controllers.redacted_export import RedactedExport
 from .controllers.session_actions import SessionActions
 from .controllers.session_list import SessionListLoader
+from .controllers.side_by_side import SideBySide
 from .controllers.strip import StripControls
 from .controllers.welcome import Welcome
 from .replay_timing import PlayState
@@ -104,6 +105,7 @@ class ZeroSessionApp(App[None]):
         self.bookmarks = Bookmarks(self)
         self.labelling = SessionLabelling(self)
         self.timeline_strip = StripControls(self)
+        self.side_by_side = SideBySide(self)
         self.keys = KeysAndCommands(self)
         self.first_run = Welcome(self)
         self.sub_title = "  ".join(str(p.path) for p in catalog.partitions)
@@ -308,6 +310,9 @@ class ZeroSessionApp(App[None]):
 
     def action_strip(self, what: str) -> None:
         self.timeline_strip.act(what)
+
+    def action_side_by_side(self) -> None:
+        self.side_by_side.start()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for system in super().get_system_commands(screen):

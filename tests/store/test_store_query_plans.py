@@ -45,6 +45,7 @@ import pytest
 from _store_support import KINDS, make_rust_db, table_rows, tracer
 
 from store import EventKind, SessionFilter, Store
+from store.comparison import compared_after, first_unequal
 from store.forks import ancestors, children_of, fork_points
 from store.overview import read_overview
 
@@ -76,6 +77,8 @@ READS: dict[str, Op] = {
     "session_summary": lambda db: db.session_summary(5),
     "seq_bounds": lambda db: db.seq_bounds(5),
     "events_after": lambda db: db.events_after(5, 10, 20),
+    "compared_after": lambda db: compared_after(db, 5, 10, 20),
+    "first_unequal": lambda db: first_unequal(db, 5, 6, 0, 1, 80),
     "events_before": lambda db: db.events_before(5, 50, 20),
     "event_at": lambda db: db.event_at(5, 50),
     "iter_events": lambda db: list(db.iter_events(5, page=40)),
@@ -125,6 +128,8 @@ USES: dict[str, str | None] = {
     "session_summary": EVENTS_SEQ,
     "seq_bounds": EVENTS_SEQ,
     "events_after": EVENTS_SEQ,
+    "compared_after": EVENTS_SEQ,  # side by side: a page of (seq, kind, text)
+    "first_unequal": EVENTS_SEQ,  # a range of one session, a seek into the other's per row
     "events_before": EVENTS_SEQ,
     "event_at": EVENTS_SEQ,
     "iter_events": EVENTS_SEQ,
@@ -197,6 +202,8 @@ DEGRADED_WITHOUT_UNIQUE = {
     "session_summary",
     "seq_bounds",
     "events_after",
+    "compared_after",
+    "first_unequal",
     "events_before",
     "event_at",
     "iter_events",

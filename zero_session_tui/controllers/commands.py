@@ -55,6 +55,8 @@ class KeysAndCommands:
         from ..screens.note import NoteScreen
         from ..screens.overview import OverviewScreen
         from ..screens.search import SearchScreen
+        from ..screens.session_picker import SessionPickerScreen
+        from ..screens.side_by_side import SideBySideScreen
         from ..screens.wrap import WrapScreen
 
         return [
@@ -94,6 +96,11 @@ class KeysAndCommands:
             ),
             ("Note (M)", list(NoteScreen.BINDINGS)),
             ("Overview (O)", list(OverviewScreen.BINDINGS)),
+            ("Side by side (V)", list(SideBySideScreen.BINDINGS)),
+            (
+                "Beside which session (V on a session that is no fork)",
+                [Binding("enter", "", "Put it beside"), *SessionPickerScreen.BINDINGS],
+            ),
         ]
 
     def show_help(self) -> None:

@@ -58,6 +58,7 @@ class MainScreen(Screen[None]):
         Binding(">", "app.strip('next_alert')", "Next alert", show=False),
         Binding("<", "app.strip('previous_alert')", "Previous alert", show=False),
         Binding("T", "app.strip('toggle')", "Timeline strip by time/seq", show=False),
+        Binding("V", "app.side_by_side", "Side by side", show=False),
     ]
 
     def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:

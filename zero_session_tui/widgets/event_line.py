@@ -52,6 +52,7 @@ def render_event_line(
     is_cursor: bool,
     highlight: str | None = None,
     marked: bool = False,
+    mark: str = BOOKMARK_MARK,
 ) -> Strip:
     when = local_time(event.at, tz, seconds=True) if absolute else clock_offset(event.at, origin)
     known = event.kind_is_known
@@ -60,7 +61,7 @@ def render_event_line(
     kind_style = styles.kinds[event.kind.value] if known else styles.unknown
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     line.append(f"{event.seq:>{seq_width}}", styles.seq)
-    line.append(BOOKMARK_MARK if marked else " ", styles.match if marked else styles.seq)
+    line.append(mark if marked else " ", styles.match if marked else styles.seq)
     line.append(f"{when:>{time_column_width(absolute)}} ", styles.time)
     line.append(f"{glyph} {one_line(label, 24)[0]:<11} ", kind_style)
     # Read only what can be shown: a 10 MB event costs a line, not its size.
