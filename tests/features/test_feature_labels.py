@@ -427,3 +427,17 @@ async def test_an_html_export_carries_the_name_and_tags(app_factory, fixture_db,
     head = json.loads(found.group(1))
     assert (head["name"], head["tags"]) == ("all <kinds>", ["btc", "slow"])
     assert "<kinds>" not in page  # escaped in the data block, set as text by the page
+
+
+async def test_R_and_number_sign_are_in_the_keys_screen_and_the_palette(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        commands = {command.title: command.help for command in app.keys.system_commands()}
+        assert commands["Name the session"] == "key R"
+        assert commands["Tags"] == "key #"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Name the session" in text
+        assert "#                     Tags" in text
