@@ -22,8 +22,10 @@ Data format (``format`` 1), for the page and any other reader:
 - ``#zst-head``: ``{"format", "ulid", "started", "ended", "cli_version", "engine",
   "parent", "count", "kinds": [{"value", "key", "glyph", "label"}], "unknown_glyph",
   "markers": [kind values marked on the seek bar], "bookmarks": [seq, ...], "speeds",
-  "idle_cap", "max_batch", "frame", "redacted"}``. ``bookmarks`` is the marker type for
-  the session's bookmarks (their seqs, from the browser's annotations file when given).
+  "idle_cap", "max_batch", "frame", "redacted", "name", "tags"}``. ``bookmarks`` is the
+  marker type for the session's bookmarks (their seqs, from the browser's annotations file
+  when given); ``name`` (or null) and ``tags`` (a list) are the session's own labels, from
+  the same file.
 - ``script.zst-events`` (several): arrays of ``[seq, ms, kind, text]`` or ``[seq, ms, kind,
   text, stored_kind]`` (the fifth only when the stored kind is one this code does not know,
   shown as system); ``ms`` is milliseconds after the session's start, or null.
@@ -44,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from store import SessionRow, Store, StoredEvent, format_rfc3339
+from store.session_labels import SessionLabel
 
 from .export import Bookmarks, _event_text, _session_events, write_export
 from .kinds import KINDS, UNKNOWN_GLYPH
@@ -134,7 +137,11 @@ def _stamp(moment: datetime | None) -> str | None:
 
 
 def _head(
-    session: SessionRow, count: int, redactor: Redactor | None, bookmarks: Bookmarks | None
+    session: SessionRow,
+    count: int,
+    redactor: Redactor | None,
+    bookmarks: Bookmarks | None,
+    label: SessionLabel | None = None,
 ) -> bytes:
     css, js = _asset("replay.css"), _asset("replay.js")
     engine = session.engine_base_url
@@ -160,6 +167,8 @@ def _head(
         "max_batch": MAX_BATCH,
         "frame": FRAME,
         "redacted": redactor is not None,
+        "name": inert(label.name) if label is not None and label.name else None,
+        "tags": [inert(tag) for tag in label.tags] if label is not None else [],
     }
     policy = content_security_policy(css, js)
     page = (
@@ -194,11 +203,12 @@ def html_chunks(
     *,
     redactor: Redactor | None = None,
     bookmarks: Bookmarks | None = None,
+    label: SessionLabel | None = None,
 ) -> Iterator[bytes]:
     """The session as a replay page, a chunk at a time (an export's body). Read inside the
     caller's snapshot: the head's count and the events agree (``export._session_events``)."""
     count, events = _session_events(store, session)
-    yield _head(session, count, redactor, bookmarks)
+    yield _head(session, count, redactor, bookmarks, label)
     parts: list[str] = []
     rows = 0
     for event in events:
@@ -233,10 +243,12 @@ def export_html(
     *,
     redactor: Redactor | None = None,
     bookmarks: Bookmarks | None = None,
+    label: SessionLabel | None = None,
 ) -> Path:
-    """Export the session ``session.ulid`` as an HTML replay; returns the path written."""
+    """Export the session ``session.ulid`` as an HTML replay; returns the path written.
+    With a ``label``, the page names the session and shows its tags."""
 
     def render(store: Store, current: SessionRow, masks: Redactor | None) -> Iterator[bytes]:
-        return html_chunks(store, current, redactor=masks, bookmarks=bookmarks)
+        return html_chunks(store, current, redactor=masks, bookmarks=bookmarks, label=label)
 
     return write_export(store, session, directory, "html", render, redactor)

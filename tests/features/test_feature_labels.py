@@ -7,6 +7,8 @@ file, never in the client's database, and survives a restart."""
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -410,3 +412,32 @@ def test_the_name_sort_pages_two_databases_without_repeats_or_gaps(fixture_db, f
         ]
     finally:
         catalog.close()
+
+
+async def test_an_html_export_carries_the_name_and_tags(app_factory, fixture_db, zero_home):
+    _seed(fixture_db, {ALL_KINDS: ("all <kinds>", "slow btc")})
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        await pilot.press("H")
+        await wait_for_notice(pilot, ".html")
+    page = (zero_home / "exports" / f"{ALL_KINDS}.html").read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="zst-head">(.*?)</script>', page, re.S)
+    assert found is not None
+    head = json.loads(found.group(1))
+    assert (head["name"], head["tags"]) == ("all <kinds>", ["btc", "slow"])
+    assert "<kinds>" not in page  # escaped in the data block, set as text by the page
+
+
+async def test_R_and_number_sign_are_in_the_keys_screen_and_the_palette(app_factory, fixture_db):
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        commands = {command.title: command.help for command in app.keys.system_commands()}
+        assert commands["Name the session"] == "key R"
+        assert commands["Tags"] == "key #"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Name the session" in text
+        assert "#                     Tags" in text

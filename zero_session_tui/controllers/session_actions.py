@@ -156,17 +156,18 @@ class SessionActions:
                 raise SessionError("the session no longer exists")
             database = catalog.partitions[key.partition].path
             with catalog.reader(key.partition) as store:
+                # With the session's name and tags (the browser's own) in the header.
+                label = catalog.labels.labels_of(key.partition, [session.ulid]).get(session.ulid)
                 if fmt == "html":
                     directory = locations.exports_dir(database)
-                    return export_html(store, session, directory, bookmarks=bookmarks)
-                if fmt == "md":  # with the session's name and tags in its header
-                    label = catalog.labels.labels_of(key.partition, [session.ulid])
+                    return export_html(store, session, directory, bookmarks=bookmarks, label=label)
+                if fmt == "md":
                     return export_markdown(
                         store,
                         session,
                         locations.exports_dir(database),
                         bookmarks=bookmarks,
-                        label=label.get(session.ulid),
+                        label=label,
                     )
                 directory = locations.exports_dir(database)
                 return export_jsonl(store, session, directory, bookmarks=bookmarks)

@@ -80,6 +80,10 @@
     ["forked from", head.parent || "none"],
     ["events", total.toLocaleString("en")]
   ];
+  if (head.name) facts.unshift(["name", head.name]);
+  if (head.tags && head.tags.length) {
+    facts.splice(head.name ? 1 : 0, 0, ["tags", head.tags.map(function (t) { return "#" + t; }).join(" ")]);
+  }
   if (head.redacted) facts.push(["secrets masked", String(tail.redactions)]);
   facts.forEach(function (f) {
     var row = el("div");
