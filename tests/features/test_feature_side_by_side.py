@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.app.harness import FORBIDDEN, SIZE, ready, screen_text, wait_until
 from tests.features._feature_support import listed, notices, open_and_settle
@@ -345,3 +346,24 @@ def test_snapshot_side_by_side_fork_at_its_fork_point(snap_compare, app_factory,
         await _open_fork(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_click_leads_from_that_pane_and_the_wheel_moves_both(app_factory, sbs_db):
+    app = app_factory(sbs_db, args=["--session", BRANCH, *STILL])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_fork(pilot)
+        top = screen.right.top
+        assert top < 0  # the fork starts lower down, beside the parent's seq 13
+        await pilot.click("#sbs-right", offset=(10, 15))  # the border is row 0: line 14
+        assert app.focused is screen.right
+        assert screen.right.cursor == top + 14
+        assert screen.left.cursor == screen.right.cursor + FORK_SEQ
+        # The wheel (Pilot has no scroll): the event the driver would send over the pane.
+        wheel = events.MouseScrollDown(screen.right, 10, 15, 0, 1, 0, False, False, False)
+        screen.right.post_message(wheel)
+        await pilot.pause()
+        assert screen.right.cursor == top + 17
+        assert screen.left.cursor == screen.right.cursor + FORK_SEQ
+        await pilot.click("#sbs-right", offset=(10, 1))  # a blank row before the fork starts
+        assert screen.right.cursor == 0  # its first event
+        assert screen.left.cursor == screen.right.cursor + FORK_SEQ
