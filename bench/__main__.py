@@ -25,6 +25,7 @@ from .runner import run_rounds
 from .section import Section, SectionRunner
 from .tools import (
     Launch,
+    check_out,
     install_tools,
     lnav,
     ours_list,
@@ -54,6 +55,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         " ours-list, trivial), every program of a size (10, 200k, 2M), or a section"
         " (search, live-tail)",
     )  # fmt: skip
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also launch the app as of git revision REV (programs base-10, base-200k,"
+        " base-2M, base-list), alternating with this checkout's in the same rounds",
+    )
     parser.add_argument(
         "--install-tools",
         action="store_true",
@@ -127,16 +134,19 @@ def main(argv: list[str] | None = None) -> int:
             f" {huge.build_seconds:.1f} s, export {huge.log_bytes / 1e6:.1f} MB in"
             f" {huge.export_seconds:.1f} s"
         )
+    base = check_out(args.against) if args.against else None
     launches: list[Launch] = []
     missing = set()
     for target in targets(ds, huge):
         launches.append(ours_session(target))
+        if base is not None:
+            launches.append(ours_session(target, base))
         for name, found in (("lnav", lnav(target)), ("toolong", toolong(target))):
             if found is None:
                 missing.add(name)
             elif name == "lnav" or target.keys:  # toolong: on the 200k session only
                 launches.append(found)
-    launches += [ours_list(ds), trivial()]
+    launches += [ours_list(ds), *([ours_list(ds, base)] if base else []), trivial()]
     launches = [
         launch
         for launch in launches

@@ -17,16 +17,20 @@ ROWS: list[tuple[str, str, str]] = [
         for size in SIZES
         for row in (
             (f"launch -> last event, {size}-event session", f"ours-{size}", "launch"),
+            ("  (--against REV)", f"base-{size}", "launch"),
             ("", f"lnav-{size}", "launch"),
             ("", f"toolong-{size}", "launch"),
         )
     ),
     ("jump to first event (Home / g), 200k", "ours-200k", "jump"),
+    ("  (--against REV)", "base-200k", "jump"),
     ("", "lnav-200k", "jump"),
     ("", "toolong-200k", "jump"),
     ("PgDn key -> screen changed, 200k", "ours-200k", "pgdn"),
+    ("  (--against REV)", "base-200k", "pgdn"),
     ("", "lnav-200k", "pgdn"),
     ("j key -> screen changed, 200k", "ours-200k", "j"),
+    ("  (--against REV)", "base-200k", "j"),
     ("", "lnav-200k", "j"),
     ("peak RSS, 200k session open", "ours-200k", "rss"),
     ("", "lnav-200k", "rss"),
@@ -34,6 +38,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("peak RSS, 2M session open", "ours-2M", "rss"),
     ("", "lnav-2M", "rss"),
     ("launch -> session list painted", "ours-list", "launch"),
+    ("  (--against REV)", "base-list", "launch"),
     ("launch -> first paint, trivial Textual", "trivial", "launch"),
 ]
 
@@ -60,12 +65,12 @@ def table(results: Results) -> str:
     lines = [head, "-" * len(head)]
     for label, name, metric in ROWS:
         values = results.get(name, metric)
-        if not values and not name.startswith("ours"):
+        if not values and not name.startswith("ours-"):
             continue  # a tool not installed, or skipped: no row of dashes
         median = results.median(name, metric)
         vs_lnav = vs_toolong = ""
-        if name.startswith("ours-") and name != "ours-list":
-            size = name.removeprefix("ours-")
+        if name.startswith(("ours-", "base-")) and not name.endswith("-list"):
+            size = name.split("-", 1)[1]
             vs_lnav = _ratio(median, results.median(f"lnav-{size}", metric))
             vs_toolong = _ratio(median, results.median(f"toolong-{size}", metric))
         lines.append(

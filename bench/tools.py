@@ -23,6 +23,7 @@ __all__ = [
     "Launch",
     "Target",
     "base_env",
+    "check_out",
     "install_tools",
     "lnav",
     "ours_list",
@@ -95,32 +96,52 @@ def base_env() -> dict[str, str]:
     }
 
 
-def ours_session(target: Target) -> Launch:
+def ours_session(target: Target, base: Path | None = None) -> Launch:
     """``--session ULID``: ready when its last event shows; on the 200k session then Home
-    (to its first event), PgDn and j are timed."""
+    (to its first event), PgDn and j are timed. ``base``: the app as checked out there (a
+    baseline, named ``base-...``)."""
     keys = target.keys
     return Launch(
-        name=f"ours-{target.size}",
+        name=f"{'base' if base else 'ours'}-{target.size}",
         argv=[*OURS, "--db", str(target.db), "--session", target.ulid, "--no-welcome"],
         ready=target.last,
         first_key="Home" if keys else None,
         first_text=target.first if keys else None,
-        env=OURS_ENV,
+        env={"PYTHONPATH": str(base)} if base else OURS_ENV,
         page_key="PageDown" if keys else None,
         line_key="j" if keys else None,
     )
 
 
-def ours_list(ds: Dataset) -> Launch:
+def ours_list(ds: Dataset, base: Path | None = None) -> Launch:
     """No --session: ready when the list's title shows the total (``Sessions · 10,000``, or
     ``Sessions · 100 of 10,000 loaded`` while the rest is paged in on demand)."""
     total = f"{ds.sessions:,}"
     return Launch(
-        name="ours-list",
+        name="base-list" if base else "ours-list",
         argv=[*OURS, "--db", str(ds.db), "--no-welcome"],
         ready=re.compile(rf"Sessions \u00b7 (?:[\d,]+ of )?{re.escape(total)}\b"),
-        env=OURS_ENV,
+        env={"PYTHONPATH": str(base)} if base else OURS_ENV,
     )
+
+
+def check_out(rev: str) -> Path:
+    """The app's packages at git revision ``rev``, unpacked (``git archive``, so the
+    repository's worktrees are left alone) under bench/.cache, compiled; the directory."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", rev],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    where = CACHE / f"base-{sha}"
+    if not (where / "zero_session_tui").exists():
+        where.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha, "store", "zero_session_tui"],
+            capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(where)], check=False)
+    return where
 
 
 def trivial() -> Launch:
