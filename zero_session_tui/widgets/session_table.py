@@ -85,6 +85,7 @@ class SessionTable(DataTable[Text]):
         self.tz = tz
         self.items: list[SessionItem] = []
         self._cells: list[RowCells] = []
+        self._reserved: dict[SessionKey, RowCells] = {}
         self._widths = Widths()
         self._layout: Layout | None = None
         self.total: int | None = None
@@ -146,6 +147,20 @@ class SessionTable(DataTable[Text]):
 
     # ---- rows ------------------------------------------------------------------------------
 
+    @property
+    def screenful(self) -> int:
+        """About as many rows as the terminal can show (known before the first layout)."""
+        return max(1, self.app.size.height)
+
+    def reserve(self, items: list[SessionItem]) -> None:
+        """Rows about to be added, a screenful before the first frame and the rest after it:
+        their cells are made now and the columns fitted to all of them, so adding the rest
+        changes no column's width (no jump)."""
+        now = self.clock()
+        for item in items:
+            self._reserved[item.key] = self._row_cells(item, now)
+        self._widths.observe(self._reserved.values())
+
     def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
         now = self.clock()
         present = {item.key for item in self.items}
@@ -156,7 +171,8 @@ class SessionTable(DataTable[Text]):
                 # same key raised DuplicateKey and dropped the rest of the page.
                 continue
             present.add(item.key)
-            fresh.append((item, self._row_cells(item, now)))
+            cells = self._reserved.pop(item.key, None)
+            fresh.append((item, cells if cells is not None else self._row_cells(item, now)))
         self._widths.observe(cells for _, cells in fresh)
         self.items.extend(item for item, _ in fresh)
         self._cells.extend(cells for _, cells in fresh)
@@ -199,6 +215,7 @@ class SessionTable(DataTable[Text]):
         self.clear()
         self.items.clear()
         self._cells.clear()
+        self._reserved.clear()
         self._widths = Widths()
         self.complete = False
         self._to_end = False
