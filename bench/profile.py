@@ -19,7 +19,7 @@ from pathlib import Path
 from .dataset import CACHE, ensure_dataset
 from .huge import ensure_huge
 from .measure import Pane
-from .tools import OURS, OURS_ENV, base_env, ours_list, ours_session, targets
+from .tools import OURS, OURS_ENV, base_env, check_out, ours_list, ours_session, targets
 
 PYINSTRUMENT = CACHE / "pyinstrument"
 
@@ -34,7 +34,7 @@ def _ensure_pyinstrument() -> None:
 
 
 def profile_once(
-    *, list_only: bool, size: str, pyinstrument: bool, jump: bool
+    *, list_only: bool, size: str, pyinstrument: bool, jump: bool, base: Path | None = None
 ) -> tuple[str, Path | None]:
     ds = ensure_dataset(echo=False)
     huge = ensure_huge(echo=False) if size == "2M" else None
@@ -53,7 +53,8 @@ def profile_once(
     if out is not None:
         argv += ["--pyinstrument", str(out)]
     argv += ["--", *launch.argv[len(OURS) :]]
-    paths = [OURS_ENV["PYTHONPATH"], *([str(PYINSTRUMENT)] if pyinstrument else [])]
+    app = str(base) if base else OURS_ENV["PYTHONPATH"]
+    paths = [app, *([str(PYINSTRUMENT)] if pyinstrument else [])]
     env = {"PYTHONPATH": ":".join(paths)}
     scripts = CACHE / "scripts"
     scripts.mkdir(parents=True, exist_ok=True)
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pyinstrument", action="store_true", help="sample the main thread")
     parser.add_argument("--jump", action="store_true", help="then press Home, until event 1")
     parser.add_argument("--runs", type=int, default=1, help="print this many timelines")
+    parser.add_argument("--against", metavar="REV", help="the app as of git revision REV")
     args = parser.parse_args(argv)
     if args.pyinstrument:
         _ensure_pyinstrument()
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             size="10" if args.small else "2M" if args.huge else "200k",
             pyinstrument=args.pyinstrument,
             jump=args.jump,
+            base=check_out(args.against) if args.against else None,
         )
         print(text)
         if out is not None and out.exists():

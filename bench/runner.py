@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections import defaultdict
@@ -100,5 +101,6 @@ def run_rounds(
                     for value in values:
                         results.add(launch.name, metric, value)
             line.append(f"{launch.name}={found['launch'][0] * 1000:.0f}ms")
-        progress(f"  {label}: {' '.join(line)}")
+        load = os.getloadavg()[0]
+        progress(f"  {label} (load {load:.2f}): {' '.join(line)}")
     return results
