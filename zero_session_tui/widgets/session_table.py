@@ -149,8 +149,12 @@ class SessionTable(DataTable[Text]):
 
     @property
     def screenful(self) -> int:
-        """About as many rows as the terminal can show (known before the first layout)."""
-        return max(1, self.app.size.height)
+        """About as many rows as the table will show, known before its first layout: its
+        CSS height (cells, or a percentage) taken of the terminal's, else the terminal's."""
+        size, height = self.app.size, self.styles.height
+        if height is not None and (height.is_cells or height.is_percent):
+            return max(1, int(height.resolve(size, size)))
+        return max(1, size.height)
 
     def reserve(self, items: list[SessionItem]) -> None:
         """Rows about to be added, a screenful before the first frame and the rest after it:
