@@ -22,7 +22,7 @@ def _subcommand_names() -> set[str]:
 
 
 def test_the_known_names_are_the_subcommands_registered() -> None:
-    assert cli.SUBCOMMANDS == _subcommand_names()
+    assert _subcommand_names() == cli.SUBCOMMANDS
 
 
 @pytest.mark.parametrize(
