@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .dataset import Dataset, ensure_dataset
 from .huge import ensure_huge
-from .report import Goal, goals, table
+from .report import Goal, floors, goals, table
 from .runner import run_rounds
 from .section import Section, SectionRunner
 from .tools import (
@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     print("goals (issue 12):")
     for goal in every:
         print(goal.line())
+    print("floors (a trivial program of the same kind, same run):")
+    print("\n".join(floors(results)))
     for failure in results.failures:
         print(f"failure: {failure}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())

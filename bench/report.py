@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .runner import Results
 
-__all__ = ["Goal", "goals", "table"]
+__all__ = ["Goal", "floors", "goals", "table"]
 
 SIZES = ("10", "200k", "2M")
 
@@ -29,9 +29,11 @@ ROWS: list[tuple[str, str, str]] = [
     ("PgDn key -> screen changed, 200k", "ours-200k", "pgdn"),
     ("  (--against REV)", "base-200k", "pgdn"),
     ("", "lnav-200k", "pgdn"),
+    ("  floor: trivial Textual app", "trivial", "pgdn"),
     ("j key -> screen changed, 200k", "ours-200k", "j"),
     ("  (--against REV)", "base-200k", "j"),
     ("", "lnav-200k", "j"),
+    ("  floor: trivial Textual app", "trivial", "j"),
     ("peak RSS, 200k session open", "ours-200k", "rss"),
     ("", "lnav-200k", "rss"),
     ("", "toolong-200k", "rss"),
@@ -151,3 +153,19 @@ def goals(results: Results) -> list[Goal]:
              _within(rss, 0.8))
     )  # fmt: skip
     return found
+
+
+def floors(results: Results) -> list[str]:
+    """What a trivial Textual app does against the same bars: the floor a goal about our
+    Textual app cannot go under (printed under the goals)."""
+    med = results.median
+    trivial = med("trivial", "launch")
+    lines = []
+    for size in SIZES:
+        ratio = _div(trivial, med(f"lnav-{size}", "launch"))
+        lines.append(f"  trivial Textual app's first paint / lnav-{size}'s: {_show(ratio)}")
+    for metric, key in (("pgdn", "PgDn"), ("j", "j")):
+        ratio = _div(med("trivial", metric), med("lnav-200k", metric))
+        figure = _show(med("trivial", metric), "ms")
+        lines.append(f"  trivial Textual app's {key} -> screen: {figure}, {_show(ratio)} lnav's")
+    return lines

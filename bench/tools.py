@@ -149,6 +149,8 @@ def trivial() -> Launch:
         name="trivial",
         argv=[sys.executable, str(Path(__file__).with_name("trivial_app.py"))],
         ready="TRIVIALREADY",
+        page_key="PageDown",
+        line_key="j",
     )
 
 
