@@ -152,7 +152,7 @@ class SessionTable(DataTable[Text]):
         """About as many rows as the table will show, known before its first layout: its
         CSS height (cells, or a percentage) taken of the terminal's, else the terminal's."""
         size, height = self.app.size, self.styles.height
-        if height is not None and (height.is_cells or height.is_percent):
+        if height is not None and not (height.is_auto or height.is_fraction):
             return max(1, int(height.resolve(size, size)))
         return max(1, size.height)
 
