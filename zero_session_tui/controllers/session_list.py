@@ -129,7 +129,10 @@ class SessionListLoader:
         self.app.start_when_shown()
 
     def more(self) -> None:
-        if not self.app.table.complete and not self._adding:  # not while a page is added
+        table = self.app.table
+        # Not while a page is added, nor once that page has moved the end away: the first
+        # screenful's rows asked for more before the rest of their page was in.
+        if not table.complete and not self._adding and table.near_end:
             self.load()
 
     def to_end(self) -> None:

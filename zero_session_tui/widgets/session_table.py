@@ -342,6 +342,14 @@ class SessionTable(DataTable[Text]):
                 return True
         return False
 
+    @property
+    def near_end(self) -> bool:
+        """The cursor, or the scroll, is within a few rows of the last row loaded (asked
+        again when a MoreWanted is answered: the rest of a page may have come in since)."""
+        # Rows, not max_scroll_y: that is stale until DataTable has measured the new rows.
+        near_bottom = self.scroll_y + self.size.height >= len(self.items) - _PREFETCH_ROWS
+        return self._near_end() or (not self.complete and not self._to_end and near_bottom)
+
     def _near_end(self) -> bool:
         if self.complete or self._to_end:  # the rest is being loaded already
             return False
