@@ -1,12 +1,15 @@
-"""The benchmark of issue 5: ``.venv/bin/python -m bench [--quick] [--runs N]``.
+"""The benchmark of issues 5 and 12: ``.venv/bin/python -m bench [--quick] [--runs N]``.
 
-Builds (or reuses) the 1M-event database, then measures our app against lnav and toolong under
-tmux, alternating them within each round, and prints one table with the issue's goals.
+Builds (or reuses) the 1M-event database and the 2M-event one, then measures our app against
+lnav (and toolong) under tmux on sessions of 10, 200k and 2M events, alternating them within
+each round; then the sections of other modules (search, live tail); and prints one table with
+the issue's goals.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import shutil
@@ -15,10 +18,25 @@ import sys
 import time
 from pathlib import Path
 
-from .dataset import ensure_dataset
-from .report import goals, table
-from .runner import dataset_search, run_rounds
-from .tools import Launch, install_tools, lnav, ours_list, ours_session, toolong, trivial
+from .dataset import Dataset, ensure_dataset
+from .huge import ensure_huge
+from .report import Goal, floors, goals, table
+from .runner import run_rounds
+from .section import Section, SectionRunner
+from .tools import (
+    Launch,
+    check_out,
+    install_tools,
+    lnav,
+    ours_list,
+    ours_session,
+    targets,
+    toolong,
+    trivial,
+)
+
+SECTIONS = (("search", "search_bench"), ("live-tail", "live_tail"))
+"""(--skip name, module in bench/): measured after the rounds, each by its own module."""
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -33,8 +51,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per wait")
     parser.add_argument(
         "--skip", action="append", default=[], metavar="NAME",
-        help="leave out a program: ours, lnav, toolong, ours-list, trivial, ours-10",
+        help="leave out a program (ours-10, ours-200k, ours-2M, lnav-..., toolong-200k,"
+        " ours-list, trivial), every program of a size (10, 200k, 2M), or a section"
+        " (search, live-tail)",
     )  # fmt: skip
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also launch the app as of git revision REV (programs base-10, base-200k,"
+        " base-2M, base-list), alternating with this checkout's in the same rounds",
+    )
     parser.add_argument(
         "--install-tools",
         action="store_true",
@@ -68,6 +94,24 @@ def _versions() -> str:
     return ", ".join(parts)
 
 
+def _sections(ds: Dataset, args: argparse.Namespace) -> list[tuple[str, Section | None]]:
+    """Each section module's own measurement, run after the rounds (None: not in bench/)."""
+    found: list[tuple[str, Section | None]] = []
+    for name, module in SECTIONS:
+        if name in args.skip:
+            continue
+        try:
+            runner: SectionRunner = importlib.import_module(f".{module}", __package__).section
+        except ImportError:
+            print(f"{name}: not measured (no bench/{module}.py)", flush=True)
+            found.append((name, None))
+            continue
+        print(f"{name}: measuring ...", flush=True)
+        section = runner(ds, quick=args.quick, progress=lambda line: print(line, flush=True))
+        found.append((section.title, section))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if shutil.which("tmux") is None:
@@ -82,16 +126,33 @@ def main(argv: list[str] | None = None) -> int:
         f" built in {ds.build_seconds:.1f} s (cached by generator hash {ds.key}),"
         f" export {ds.log_bytes / 1e6:.1f} MB in {ds.export_seconds:.1f} s"
     )
-    launches: list[Launch] = [ours_session(ds)]
-    missing = []
-    for name, found in (("lnav", lnav(ds)), ("toolong", toolong(ds))):
-        if found is None:
-            missing.append(name)
-        else:
-            launches.append(found)
-    launches += [ours_list(ds), trivial(), ours_session(ds, small=True)]
-    launches = [launch for launch in launches if launch.name not in args.skip]
-    for name in missing:
+    huge = None
+    if "2M" not in args.skip:
+        huge = ensure_huge()
+        print(
+            f"dataset {huge.db.name}: one session of {huge.events:,} events; built in"
+            f" {huge.build_seconds:.1f} s, export {huge.log_bytes / 1e6:.1f} MB in"
+            f" {huge.export_seconds:.1f} s"
+        )
+    base = check_out(args.against) if args.against else None
+    launches: list[Launch] = []
+    missing = set()
+    for target in targets(ds, huge):
+        launches.append(ours_session(target))
+        if base is not None:
+            launches.append(ours_session(target, base))
+        for name, found in (("lnav", lnav(target)), ("toolong", toolong(target))):
+            if found is None:
+                missing.add(name)
+            elif name == "lnav" or target.keys:  # toolong: on the 200k session only
+                launches.append(found)
+    launches += [ours_list(ds), *([ours_list(ds, base)] if base else []), trivial()]
+    launches = [
+        launch
+        for launch in launches
+        if launch.name not in args.skip and launch.name.rsplit("-", 1)[-1] not in args.skip
+    ]
+    for name in sorted(missing):
         hint = "apt-get install -y lnav" if name == "lnav" else "python -m bench --install-tools"
         print(f"{name}: not installed, not measured ({hint})")
     print(
@@ -108,18 +169,23 @@ def main(argv: list[str] | None = None) -> int:
         timeout=args.timeout,
         progress=lambda line: print(line, flush=True),
     )
-    hits = dataset_search(ds, max(args.runs, 5), results)
-    print(
-        f"search needles: {ds.rare_needle!r} ({hits['search-rare']} hits, scan"
-        f" {hits['scan-rare']}), {ds.common_needle!r} ({hits['search-common']} hits, scan"
-        f" {hits['scan-common']}, limit 20)"
-    )
+    sections = _sections(ds, args)
     print()
     print(table(results))
+    every: list[Goal] = goals(results)
+    for title, section in sections:
+        print(f"\n{title}")
+        if section is None:
+            print("  not measured (its module is not in bench/)")
+            continue
+        print("\n".join(section.lines))
+        every += section.goals
     print()
-    print("goals (issue 5):")
-    for goal in goals(results):
+    print("goals (issue 12):")
+    for goal in every:
         print(goal.line())
+    print("floors (a trivial program of the same kind, same run):")
+    print("\n".join(floors(results)))
     for failure in results.failures:
         print(f"failure: {failure}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())

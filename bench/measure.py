@@ -165,8 +165,11 @@ class Pane:
     def pane_pid(self) -> int:
         return int(self.command("display-message -p -t bench '#{pane_pid}'")[0])
 
-    def screen(self) -> str:
-        return "\n".join(self.command("capture-pane -p -t bench"))
+    def screen(self, *, styles: bool = False) -> str:
+        """The pane's text; with ``styles`` its colours and attributes too (a moved cursor
+        highlight changes only those)."""
+        flags = "-p -e" if styles else "-p"
+        return "\n".join(self.command(f"capture-pane {flags} -t bench"))
 
     # ---- measuring -------------------------------------------------------------------------
 
@@ -198,6 +201,36 @@ class Pane:
                 return now - since
             if now > deadline:
                 raise PaneTimeout(pattern.pattern, screen)
+            time.sleep(poll)
+
+    def steady(self, *, poll: float, quiet: float, timeout: float) -> str:
+        """Wait until the screen (styles included) stays the same for ``quiet`` seconds;
+        that screen."""
+        deadline = time.perf_counter() + timeout
+        last, since = self.screen(styles=True), time.perf_counter()
+        while True:
+            time.sleep(poll)
+            now_screen, now = self.screen(styles=True), time.perf_counter()
+            if now_screen != last:
+                last, since = now_screen, now
+            elif now - since >= quiet:
+                return last
+            if now > deadline:
+                raise PaneTimeout("a steady screen", now_screen)
+
+    def key_to_change(self, key: str, *, poll: float, quiet: float, timeout: float) -> float:
+        """Seconds from sending ``key`` (once the screen is steady) until the screen, styles
+        included, differs from what it showed before."""
+        before = self.steady(poll=poll, quiet=quiet, timeout=timeout)
+        pressed = self.keys(key)
+        deadline = pressed + timeout
+        while True:
+            screen = self.screen(styles=True)
+            now = time.perf_counter()
+            if screen != before:
+                return now - pressed
+            if now > deadline:
+                raise PaneTimeout(f"a change after {key}", screen)
             time.sleep(poll)
 
     def peak_rss_kib(self) -> int:

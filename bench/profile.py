@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 
 from .dataset import CACHE, ensure_dataset
+from .huge import ensure_huge
 from .measure import Pane
-from .tools import VENV_BIN, base_env, ours_list, ours_session
+from .tools import OURS, OURS_ENV, base_env, check_out, ours_list, ours_session, targets
 
 PYINSTRUMENT = CACHE / "pyinstrument"
 
@@ -33,24 +34,28 @@ def _ensure_pyinstrument() -> None:
 
 
 def profile_once(
-    *, list_only: bool, small: bool, pyinstrument: bool, jump: bool
+    *, list_only: bool, size: str, pyinstrument: bool, jump: bool, base: Path | None = None
 ) -> tuple[str, Path | None]:
     ds = ensure_dataset(echo=False)
-    launch = ours_list(ds) if list_only else ours_session(ds, small=small)
+    huge = ensure_huge(echo=False) if size == "2M" else None
+    target = next(target for target in targets(ds, huge) if target.size == size)
+    launch = ours_list(ds) if list_only else ours_session(target)
     ready = launch.ready if isinstance(launch.ready, str) else launch.ready.pattern
     marker = ready if not isinstance(launch.ready, str) else re.escape(ready)
     log = CACHE / f"profile-{launch.name}.log"
     log.unlink(missing_ok=True)
     out = CACHE / f"profile-{launch.name}.pyinstrument.txt" if pyinstrument else None
-    wrapper = [str(VENV_BIN / "python"), str(Path(__file__).with_name("profile_app.py"))]
+    wrapper = [sys.executable, str(Path(__file__).with_name("profile_app.py"))]
     argv = [*wrapper, str(log), marker]
     jump = jump and launch.first_key is not None and launch.first_text is not None
     if jump:
         argv += ["--then", re.escape(launch.first_text or "")]
     if out is not None:
         argv += ["--pyinstrument", str(out)]
-    argv += ["--", *launch.argv[1:]]
-    env = {"PYTHONPATH": str(PYINSTRUMENT)} if pyinstrument else {}
+    argv += ["--", *launch.argv[len(OURS) :]]
+    app = str(base) if base else OURS_ENV["PYTHONPATH"]
+    paths = [app, *([str(PYINSTRUMENT)] if pyinstrument else [])]
+    env = {"PYTHONPATH": ":".join(paths)}
     scripts = CACHE / "scripts"
     scripts.mkdir(parents=True, exist_ok=True)
     with Pane("profile", base_env(), scripts) as pane:
@@ -79,15 +84,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--list", action="store_true", help="launch -> session list painted")
     parser.add_argument("--small", action="store_true", help="the 10-event session")
+    parser.add_argument("--huge", action="store_true", help="the 2M-event session")
     parser.add_argument("--pyinstrument", action="store_true", help="sample the main thread")
     parser.add_argument("--jump", action="store_true", help="then press Home, until event 1")
     parser.add_argument("--runs", type=int, default=1, help="print this many timelines")
+    parser.add_argument("--against", metavar="REV", help="the app as of git revision REV")
     args = parser.parse_args(argv)
     if args.pyinstrument:
         _ensure_pyinstrument()
     for _ in range(args.runs):
         text, out = profile_once(
-            list_only=args.list, small=args.small, pyinstrument=args.pyinstrument, jump=args.jump
+            list_only=args.list,
+            size="10" if args.small else "2M" if args.huge else "200k",
+            pyinstrument=args.pyinstrument,
+            jump=args.jump,
+            base=check_out(args.against) if args.against else None,
         )
         print(text)
         if out is not None and out.exists():

@@ -7,6 +7,7 @@ one line and exit status 2, never a traceback. A subcommand never imports it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
@@ -23,7 +24,9 @@ from .warmup import Warmup
 if TYPE_CHECKING:
     from .app import ZeroSessionApp
 
-__all__ = ["main", "make_app"]
+__all__ = ["FRAMES_PER_SECOND", "main", "make_app"]
+
+FRAMES_PER_SECOND = 120
 
 
 def _now() -> datetime:
@@ -43,6 +46,11 @@ def make_app(
 
     With ``warm``, the database work of the first screen starts on a thread before Textual
     is imported (see ``warmup.py``)."""
+    # Textual paints at most MAX_FPS frames a second, on a fixed beat: a key waits up to a
+    # whole period (16.7 ms at its default 60) before the frame that answers it. 120 halves
+    # that wait; only continuous animation (a fast timed replay) draws more frames. Read
+    # once, when Textual is first imported (below); a value the user set is kept.
+    os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
     pager = catalog.pager()
     warmup = (
         Warmup.start(catalog, pager, ulid=options.session, seq=options.seq, clock=clock)

@@ -91,7 +91,7 @@ class ZeroSessionApp(App[None]):
         self.follow_changes = live
         self.idle_cap = idle_cap
         self.state = BrowsingState()
-        self.main = MainScreen(catalog, clock, tz)
+        self.main = MainScreen(catalog, clock, tz, start=self.start_up)
         self.session_list = SessionListLoader(
             self, pager or catalog.pager(order=self.state.list_order), warm
         )
@@ -164,7 +164,8 @@ class ZeroSessionApp(App[None]):
 
     # ---- start-up --------------------------------------------------------------------------
 
-    def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
+    def start_up(self) -> None:
+        """The main screen is mounted, its first frame not drawn: fill it."""
         self.table.live_marks = self.follow_changes  # --no-live: nothing is marked live
         self.replay.show(None)
         self.replay.play = PlayState(idle_cap=self.idle_cap)
@@ -177,6 +178,10 @@ class ZeroSessionApp(App[None]):
         else:
             self.table.focus()
         self.session_list.start()
+        self.main.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the first frame does not show: the welcome (over it), the live follow."""
         if self.welcome:
             self.first_run.check()
         if self.follow_changes:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, exit_codes, locations, serve, subcommands
-from .subcommands.opening import session_ref
+from . import __version__, exit_codes, locations
+from .session_ref import session_ref
 
 __all__ = ["Options", "options_from", "parse", "parse_args"]
 
@@ -88,8 +88,35 @@ def _idle_cap(value: str) -> float:
     return seconds
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+SUBCOMMANDS = frozenset({"list", "show", "search", "export", "prune", "serve"})
+"""The subcommands' names (tests/cli checks them against the parsers registered)."""
+
+
+class _NotBare(Exception):
+    """The bare command's parser cannot take this command line: the full parser decides."""
+
+
+class _BareParser(_Parser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotBare(message)
+
+
+def _bare_is_enough(argv: list[str]) -> bool:
+    """No word of ``argv`` can be a subcommand, ``--help`` or ``--version`` (abbreviated
+    too): the app's own parser will do, without importing every subcommand (start-up)."""
+    for word in argv:
+        if word in SUBCOMMANDS:
+            return False
+        if word.startswith("--") and len(word) > 2:
+            if "--help".startswith(word) or "--version".startswith(word):
+                return False
+        elif word.startswith("-") and "h" in word:
+            return False
+    return True
+
+
+def build_parser(*, with_subcommands: bool = True) -> argparse.ArgumentParser:
+    parser = (_Parser if with_subcommands else _BareParser)(
         prog="zero-session-tui",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -132,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="timed replay: longest pause between two events (default 2)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    if not with_subcommands:
+        parser.set_defaults(command=None)
+        return parser
+    from . import serve, subcommands
+
     commands = parser.add_subparsers(
         dest="command", title="subcommands", metavar="COMMAND", parser_class=_Parser
     )
@@ -146,8 +178,14 @@ APP_ONLY = ("session", "no_welcome", "no_live")
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """The whole command line: ``command`` is None for the app, else the subcommand's name."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    if _bare_is_enough(words):
+        try:
+            return build_parser(with_subcommands=False).parse_args(words)
+        except _NotBare:
+            pass  # a usage error: said by the full parser, as ever
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     if args.command not in (None, "serve"):
         given = [name for name in APP_ONLY if getattr(args, name)]
         if given:

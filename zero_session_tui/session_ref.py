@@ -3,13 +3,14 @@ form the list shows (``01JD…P5S7V``), or the tail of a ULID, resolved across e
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 from store import SessionError, SessionRow
 
 from .catalog import Catalog, SessionKey
 
-__all__ = ["AmbiguousSession", "resolve_session"]
+__all__ = ["AmbiguousSession", "resolve_session", "session_ref"]
 
 ULID_LENGTH = 26
 SHORTEST_FRAGMENT = 4
@@ -18,6 +19,16 @@ ELLIPSES = ("\u2026", "...")
 
 class AmbiguousSession(SessionError):
     """A short ULID that more than one session has."""
+
+
+def session_ref(value: str) -> tuple[str, int | None]:
+    """``ULID[#SEQ]`` as argparse reads it (``--session``, ``show``): the ULID, and the seq."""
+    ulid, _, seq = value.partition("#")
+    if not ulid:
+        raise argparse.ArgumentTypeError("give a session ULID, optionally with #SEQ")
+    if seq and not seq.isdigit():
+        raise argparse.ArgumentTypeError(f"{seq!r} is not an event seq (a positive number)")
+    return ulid, int(seq) if seq else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,7 +130,11 @@ class SessionOpener:
 
     def check(self, opened: Opened) -> None:
         """The exact count, and the counts of each kind (both cost the session's size, so
-        they never delay what the user sees first)."""
+        they never delay what the user sees first: read once the frame showing the session
+        is drawn, not beside it, where they took a core from it)."""
+        self.app.main.call_after_refresh(self._check, opened)
+
+    def _check(self, opened: Opened) -> None:
         timeline, catalog = opened.timeline, self.catalog
 
         def read() -> _Checked:

@@ -97,18 +97,24 @@ class SessionListLoader:
                 else ""
             )
             replay.refresh()
-        self._add(page, page.items)
+        if page.total is not None and not page.to_end:
+            # The first page: a screenful of rows now (DataTable measures every row added
+            # before the frame that shows it), the rest after that frame, columns fitted to
+            # all of them at once.
+            self.app.table.reserve(page.items)
+            self._add(page, page.items, self.app.table.screenful)
+        else:
+            self._add(page, page.items)
         self.app.labelling.say_if_off()  # names and tags are read with each page
-        self.state.list_shown = True
-        self.app.start_when_shown()
 
-    def _add(self, page: _Page, items: list[SessionItem]) -> None:
+    def _add(self, page: _Page, items: list[SessionItem], size: int | None = None) -> None:
         """Add ``items`` to the table a chunk at a time: DataTable measures every new row on
         the UI thread, so 10,000 rows at once (End on a long list) froze keys for seconds.
         Between chunks the screen refreshes and keys are answered."""
         if page.pager is not self.pager:
             return  # reloaded since: the rest of this page is not wanted
-        chunk, rest = items[:ROWS_PER_CHUNK], items[ROWS_PER_CHUNK:]
+        size = min(size or ROWS_PER_CHUNK, ROWS_PER_CHUNK)
+        chunk, rest = items[:size], items[size:]
         table = self.app.table
         table.add_items(chunk, complete=page.complete and not rest)
         wanted = self.state.wanted_key
@@ -117,9 +123,17 @@ class SessionListLoader:
         self._adding = bool(rest)
         if rest:
             table.call_after_refresh(self._add, page, rest)
+            return
+        # Keys typed during start-up act once the whole page is in: ``j`` x 40 reaches row
+        # 40, not the last of the first screenful.
+        self.state.list_shown = True
+        self.app.start_when_shown()
 
     def more(self) -> None:
-        if not self.app.table.complete and not self._adding:  # not while a page is added
+        table = self.app.table
+        # Not while a page is added, nor once that page has moved the end away: the first
+        # screenful's rows asked for more before the rest of their page was in.
+        if not table.complete and not self._adding and table.near_end:
             self.load()
 
     def to_end(self) -> None:

@@ -10,7 +10,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -61,11 +60,18 @@ class MainScreen(Screen[None]):
         Binding("V", "app.side_by_side", "Side by side", show=False),
     ]
 
-    def __init__(self, catalog: Catalog, clock: Callable[[], datetime], tz: tzinfo | None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None,
+        start: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
+        self._start = start
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="\u25c8")
@@ -81,16 +87,17 @@ class MainScreen(Screen[None]):
             yield ReplayBar(id="replay-bar")
         yield Footer()
 
-    class Ready(Message):
-        """The list and the replay pane are mounted: start loading."""
-
     starting = True
     """Until the first page of the list (or the ``--session`` asked for) is shown, keys are
     held, then replayed in order: ``j j j Enter`` typed during start-up is never lost."""
 
     def on_mount(self) -> None:
+        # The list and the replay pane are mounted, and the first frame is not drawn yet:
+        # ``start`` fills them now (what the warm-up read is shown in that very frame),
+        # not in a message handled after it (two frames, ~33 ms, later).
         self._held: list[events.Key] = []
-        self.post_message(self.Ready())
+        if self._start is not None:
+            self._start()
 
     def on_key(self, event: events.Key) -> None:
         # Bindings are checked when a key bubbles up to the app, after this screen: stopping

@@ -11,23 +11,13 @@ from store import SessionError, SessionRow
 from .. import locations
 from ..catalog import Catalog, SessionKey
 from ..sanitize import inert
-from ..session_ref import resolve_session
+from ..session_ref import resolve_session, session_ref
 
 __all__ = ["SessionNotFound", "databases", "find_session", "positive", "session_ref"]
 
 
 class SessionNotFound(SessionError):
     """No session has the ULID (or the fragment) given, or more than one has the fragment."""
-
-
-def session_ref(value: str) -> tuple[str, int | None]:
-    """``ULID[#SEQ]`` as argparse reads it (``--session``, ``show``): the ULID, and the seq."""
-    ulid, _, seq = value.partition("#")
-    if not ulid:
-        raise argparse.ArgumentTypeError("give a session ULID, optionally with #SEQ")
-    if seq and not seq.isdigit():
-        raise argparse.ArgumentTypeError(f"{seq!r} is not an event seq (a positive number)")
-    return ulid, int(seq) if seq else None
 
 
 def positive(value: str) -> int:

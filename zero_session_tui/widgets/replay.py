@@ -296,8 +296,8 @@ class ReplayView(ScrollView, can_focus=True):
             scroll(max(0, self.cursor - height // 2))
         elif self.cursor < top:
             scroll(self.cursor)
-        elif height and self.cursor >= top + height:
-            scroll(self.cursor - height + 1)
+        elif self.cursor >= top + height:  # height 0 (no layout yet): past the end, which
+            scroll(self.cursor - height + 1 if height else self.rows)  # the layout clamps
 
     def _set_cursor(self, row: int) -> None:
         if self.rows:

@@ -39,7 +39,9 @@ class ReplayBar(Static):
         line = self._line(names=True)
         if width and line.cell_len > width:
             line = self._line(names=False)
-        self.update(line)
+        # One line high whatever it says (app.tcss): no layout of the whole screen for it,
+        # which every cursor key (j, PgDn) paid.
+        self.update(line, layout=False)
 
     def _line(self, *, names: bool) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")

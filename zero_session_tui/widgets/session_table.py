@@ -86,6 +86,7 @@ class SessionTable(DataTable[Text]):
         self.tz = tz
         self.items: list[SessionItem] = []
         self._cells: list[RowCells] = []
+        self._reserved: dict[SessionKey, RowCells] = {}
         self._widths = Widths()
         self._layout: Layout | None = None
         self.total: int | None = None
@@ -150,6 +151,24 @@ class SessionTable(DataTable[Text]):
 
     # ---- rows ------------------------------------------------------------------------------
 
+    @property
+    def screenful(self) -> int:
+        """About as many rows as the table will show, known before its first layout: its
+        CSS height (cells, or a percentage) taken of the terminal's, else the terminal's."""
+        size, height = self.app.size, self.styles.height
+        if height is not None and not (height.is_auto or height.is_fraction):
+            return max(1, int(height.resolve(size, size)))
+        return max(1, size.height)
+
+    def reserve(self, items: list[SessionItem]) -> None:
+        """Rows about to be added, a screenful before the first frame and the rest after it:
+        their cells are made now and the columns fitted to all of them, so adding the rest
+        changes no column's width (no jump)."""
+        now = self.clock()
+        for item in items:
+            self._reserved[item.key] = self._row_cells(item, now)
+        self._widths.observe(self._reserved.values())
+
     def add_items(self, items: list[SessionItem], *, complete: bool) -> None:
         now = self.clock()
         present = {item.key for item in self.items}
@@ -160,7 +179,8 @@ class SessionTable(DataTable[Text]):
                 # same key raised DuplicateKey and dropped the rest of the page.
                 continue
             present.add(item.key)
-            fresh.append((item, self._row_cells(item, now)))
+            cells = self._reserved.pop(item.key, None)
+            fresh.append((item, cells if cells is not None else self._row_cells(item, now)))
         self._widths.observe(cells for _, cells in fresh)
         self.items.extend(item for item, _ in fresh)
         self._cells.extend(cells for _, cells in fresh)
@@ -203,6 +223,7 @@ class SessionTable(DataTable[Text]):
         self.clear()
         self.items.clear()
         self._cells.clear()
+        self._reserved.clear()
         self._widths = Widths()
         self.complete = False
         self._to_end = False
@@ -326,6 +347,14 @@ class SessionTable(DataTable[Text]):
                 self.move_cursor(row=row)
                 return True
         return False
+
+    @property
+    def near_end(self) -> bool:
+        """The cursor, or the scroll, is within a few rows of the last row loaded (asked
+        again when a MoreWanted is answered: the rest of a page may have come in since)."""
+        # Rows, not max_scroll_y: that is stale until DataTable has measured the new rows.
+        near_bottom = self.scroll_y + self.size.height >= len(self.items) - _PREFETCH_ROWS
+        return self._near_end() or (not self.complete and not self._to_end and near_bottom)
 
     def _near_end(self) -> bool:
         if self.complete or self._to_end:  # the rest is being loaded already
