@@ -8,6 +8,7 @@ applies back on the UI thread.
 
 from __future__ import annotations
 
+import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -113,6 +114,8 @@ class PollResult:
     listed: SessionsRefreshed | None = None
     error: Exception | None = None
     """The reads after the files were checked failed (the files' changes are still said)."""
+    seconds: float = 0.0
+    """How long the poll's reads took (in its worker)."""
 
 
 def poll(
@@ -124,6 +127,7 @@ def poll(
     recheck: bool,
 ) -> PollResult:
     """One poll: what changed since the last one (in a worker thread)."""
+    started = time.perf_counter()
     changes = watcher.changed()
     shown = None
     try:
@@ -132,9 +136,9 @@ def poll(
         refreshed: SessionsRefreshed | None = None
         if changes.partitions and not changes.files:
             refreshed = list_changes(catalog, set(changes.partitions), listed)
-    except Exception as error:
-        return PollResult(changes.files, shown, error=error)  # what was read is applied
-    return PollResult(changes.files, shown, refreshed)
+    except Exception as error:  # what was read is applied
+        return PollResult(changes.files, shown, error=error, seconds=time.perf_counter() - started)
+    return PollResult(changes.files, shown, refreshed, seconds=time.perf_counter() - started)
 
 
 def grown_shape(shape: TimelineShape, seqs: list[int]) -> TimelineShape:

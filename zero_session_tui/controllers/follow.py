@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .. import follow_reads
 from ..catalog import FileChange
 from ..change_watcher import POLL_INTERVAL, ChangeWatcher
+from ..follow_log import FollowLog
 from ..follow_reads import (
     Followed,
     ListState,
@@ -46,6 +47,8 @@ class LiveFollow:
         self._recheck_shown = False
         self._file_changes: dict[int, float] = {}
         """When each partition's file was last replaced or removed (monotonic seconds)."""
+        self.log = FollowLog.from_env()
+        """The benchmark's log of what each poll appended (None: not asked for)."""
 
     def start(self) -> None:
         self.watcher = ChangeWatcher(self.app.catalog)
@@ -55,6 +58,9 @@ class LiveFollow:
         if self.watcher is not None:
             self.watcher.close()
             self.watcher = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
     # ---- on the UI thread: what the poll must know ------------------------------------------
 
@@ -93,6 +99,8 @@ class LiveFollow:
         in flight then finds no widgets)."""
         if not self.app.ui_alive:
             return
+        if self.log is not None:
+            self.log.poll(result.seconds)
         if result.files:
             self.files_changed(result.files)
         if isinstance(result.shown, SessionGrew):
@@ -115,6 +123,8 @@ class LiveFollow:
             return
         if timeline.kinds != state.kinds or timeline.shape != grew.base:
             self._recheck_shown = True  # grown from a state no longer shown: read again
+            if self.log is not None:
+                self.log.reset("recheck")
             return
         state.read_seq = grew.read_to
         if grew.counted_from == state.counted_seq and grew.counted_to is not None:
@@ -126,6 +136,8 @@ class LiveFollow:
             return
         live = grew.session.ended_at is None
         replay.grow(timeline.grown(grew.session, grew.shape), live)
+        if self.log is not None:
+            self.log.grew(grew.base, grew.shape)
 
     def gone(self, gone: SessionGone) -> None:
         if gone.key != self.state.shown_key:
