@@ -11,6 +11,7 @@ import bisect
 import threading
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -203,12 +204,44 @@ class Timeline:
             successor._lock = self._lock
         return successor
 
-    def grown(self, session: SessionRow, shape: TimelineShape) -> Timeline:
+    def grown(
+        self, session: SessionRow, shape: TimelineShape, appended: Sequence[StoredEvent] = ()
+    ) -> Timeline:
         """The same session with more events (appended at the end): keeps the full pages
-        already read, since their rows do not move."""
+        already read, since their rows do not move. ``appended``, the events of the new rows
+        in order (as the live poll read them), fill the last page and the pages after it,
+        so following a live session reads nothing more to draw them."""
         successor = Timeline(self.key, session, shape, self.kinds)
+        page, offset = divmod(self.count, PAGE_SIZE)
         with self._lock:
-            for page, events in self._pages.items():
+            for number, events in self._pages.items():
                 if len(events) == PAGE_SIZE:
-                    successor._pages[page] = events
+                    successor._pages[number] = events
+            tail = self._pages.get(page) if offset else None
+        if appended and len(appended) == shape.count - self.count:
+            successor._append(page, offset, tail, appended)
         return successor
+
+    def _append(
+        self,
+        page: int,
+        offset: int,
+        tail: list[StoredEvent] | None,
+        appended: Sequence[StoredEvent],
+    ) -> None:
+        """Pages for the rows from ``page * PAGE_SIZE + offset`` on, from ``appended``:
+        ``tail`` (the rows of ``page`` before them) completed, when it holds all of them;
+        otherwise that page is left to be read when drawn."""
+        rest = list(appended)
+        with self._lock:
+            if offset:
+                room = PAGE_SIZE - offset
+                if tail is not None and len(tail) == offset:
+                    self._pages[page] = [*tail, *rest[:room]]
+                rest = rest[room:]
+                page += 1
+            for start in range(0, len(rest), PAGE_SIZE):
+                self._pages[page] = rest[start : start + PAGE_SIZE]
+                page += 1
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
