@@ -13,6 +13,7 @@ mark: the follow reads the open sessions it lists on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .base import StoreBase
@@ -41,3 +42,15 @@ class TailReads(StoreBase):
         if row is None:
             return SessionsMark(0, None, None)
         return SessionsMark(int(row[0]), int(row[1]), str(row[2]))
+
+    def set_progress(self, callback: Callable[[], object] | None, every: int = 100) -> None:
+        """Call ``callback`` every ``every`` SQLite virtual-machine steps of this store's
+        statements (None stops): a count of the work reads do, for tests and diagnostics."""
+
+        def step() -> int:
+            if callback is not None:
+                callback()
+            return 0  # never interrupt the statement
+
+        with self._lock:
+            self._live().set_progress_handler(step if callback is not None else None, every)

@@ -32,6 +32,10 @@ __all__ = [
 
 PAGE_SIZE: Final = 128
 MAX_PAGES: Final = 48
+TAIL_PAGES: Final = 4
+"""Pages made of rows a live session appended that are kept (the most recently drawn): the
+end of a followed session moves on, and the pages it leaves behind would otherwise fill the
+LRU (48 pages: about 4 MB of events) with rows nobody looks at again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,8 @@ class Timeline:
         self.kinds = kinds
         self._pages: OrderedDict[int, list[StoredEvent]] = OrderedDict()
         self._lock = threading.Lock()
+        self._tail_from: int | None = None
+        """The first page holding rows appended since the session was opened (None: none)."""
 
     @property
     def count(self) -> int:
@@ -190,8 +196,7 @@ class Timeline:
         with self._lock:
             self._pages[page] = events
             self._pages.move_to_end(page)
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._trim()
 
     def checked(self, shape: TimelineShape) -> Timeline:
         """This timeline with its verified shape: the pages read stay valid only when the
@@ -213,6 +218,7 @@ class Timeline:
         so following a live session reads nothing more to draw them."""
         successor = Timeline(self.key, session, shape, self.kinds)
         page, offset = divmod(self.count, PAGE_SIZE)
+        successor._tail_from = page if self._tail_from is None else self._tail_from
         with self._lock:
             for number, events in self._pages.items():
                 if len(events) == PAGE_SIZE:
@@ -220,6 +226,9 @@ class Timeline:
             tail = self._pages.get(page) if offset else None
         if appended and len(appended) == shape.count - self.count:
             successor._append(page, offset, tail, appended)
+        else:
+            with successor._lock:
+                successor._trim()
         return successor
 
     def _append(
@@ -243,5 +252,14 @@ class Timeline:
             for start in range(0, len(rest), PAGE_SIZE):
                 self._pages[page] = rest[start : start + PAGE_SIZE]
                 page += 1
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._trim()
+
+    def _trim(self) -> None:
+        """Drop least recently drawn pages: beyond ``MAX_PAGES``, and of the appended rows'
+        pages beyond ``TAIL_PAGES`` (call with the lock held)."""
+        if self._tail_from is not None:
+            tail = [number for number in self._pages if number >= self._tail_from]
+            for number in tail[: max(0, len(tail) - TAIL_PAGES)]:
+                del self._pages[number]
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
