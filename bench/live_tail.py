@@ -53,8 +53,10 @@ SEGMENT_S: Final = 20.0
 """Each writer process writes this long, then exits; the next one starts."""
 FULL_S: Final = 600.0
 QUICK_S: Final = 60.0
-WARMUP_S: Final = 15.0
-"""Writing before the measured window starts (first polls, caches filled, pages read)."""
+WARMUP_S: Final = 60.0
+QUICK_WARMUP_S: Final = 15.0
+"""Writing before the measured window starts: the app's bounded caches fill meanwhile (the
+pane's drawn lines, the pages of rows, SQLite's page cache of 2 MB per connection)."""
 CPU_GOAL: Final = 5.0
 RSS_GOAL_MIB: Final = 2.0
 MARK: Final = "LIVETAIL"
@@ -190,9 +192,11 @@ def _start_writer(db: Path, ulid: str, first: int, count: int) -> subprocess.Pop
 class Run:
     seconds: float
     start_seq: int
+    warmup: float = WARMUP_S
     writer_last: int = 0
     writers: int = 0
     warm: Sample | None = None
+    half: Sample | None = None
     end: Sample | None = None
     rss_max: int = 0
     screen_ok: bool = False
@@ -215,7 +219,7 @@ def run(ds: Dataset, seconds: float, progress: Callable[[str], None]) -> Run:
                 f"XDG_{d}_HOME": str(home / d.lower()) for d in ("DATA", "CONFIG", "STATE", "CACHE")
             },
         }
-        result = Run(seconds, start_seq)
+        result = Run(seconds, start_seq, QUICK_WARMUP_S if seconds <= QUICK_S else WARMUP_S)
         argv = [sys.executable, "-m", "zero_session_tui", "--db", str(db)]
         argv += ["--session", ds.big_ulid, "--no-welcome"]
         with Pane("tail", env, home) as pane:
@@ -235,8 +239,10 @@ def run(ds: Dataset, seconds: float, progress: Callable[[str], None]) -> Run:
                 while writer.poll() is None:
                     now = time.monotonic()
                     current = sample(root)
-                    if result.warm is None and now - began >= WARMUP_S:
+                    if result.warm is None and now - began >= result.warmup:
                         result.warm = current
+                    if result.half is None and now - began >= (seconds + result.warmup) / 2:
+                        result.half = current
                     if result.warm is not None:
                         result.rss_max = max(result.rss_max, current.rss_kib)
                     time.sleep(0.5)
@@ -283,13 +289,15 @@ def report(result: Run) -> Section:
     lines.append(
         f"{result.seconds:.0f} s at {RATE} events/s into the {result.start_seq:,}-event session"
         f" ({result.writers} writer processes, {expected:,} events; measured over the last"
-        f" {window:.0f} s, after {WARMUP_S:.0f} s of warm-up)"
+        f" {window:.0f} s, after {result.warmup:.0f} s of warm-up)"
     )
     lines.append(f"app CPU: {cpu:.2f} % of one core" if cpu is not None else "app CPU: -")
     if warm is not None and end is not None:
         lines.append(
-            f"app RSS: {warm.rss_kib / 1024:.1f} MiB after warm-up, {end.rss_kib / 1024:.1f} MiB"
-            f" at the end (max {result.rss_max / 1024:.1f} MiB): growth {rss_growth:+.2f} MiB"
+            f"app RSS: {warm.rss_kib / 1024:.1f} MiB after warm-up,"
+            + (f" {result.half.rss_kib / 1024:.1f} MiB half-way," if result.half else "")
+            + f" {end.rss_kib / 1024:.1f} MiB at the end (max {result.rss_max / 1024:.1f} MiB):"
+            + f" growth {rss_growth:+.2f} MiB"
         )
     lines.append(
         f"polls: {len(check.polls)} ({check.resets} read again); worker time median"

@@ -30,18 +30,25 @@ from ..follow_reads import (
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
 
-__all__ = ["FILE_CHANGE_MEMORY_S", "LIST_ROWS_EVERY_S", "LiveFollow"]
+__all__ = ["FILE_CHANGE_MEMORY_S", "LIST_ROWS_EVERY_S", "STREAM_EVERY_S", "LiveFollow"]
 
 FILE_CHANGE_MEMORY_S = 10.0
 """A shown session found missing this soon after its file changed is said to be missing from
 the new file, not deleted by another program."""
 
 
-LIST_ROWS_EVERY_S = 1.0
-"""The open sessions' rows of the list are read again at most this often (the replay at
-every poll): each update of a row draws every row of the table again (Textual's DataTable
-drops its whole render cache on any cell update), which at every poll was most of the cost
-of following a live session."""
+LIST_ROWS_EVERY_S = 3.0
+"""After the list's rows of open sessions were updated, they are read again no sooner than
+this (the replay and its counts at every poll): each update of a row draws every row of the
+table again (Textual's DataTable drops its whole render cache on any cell update), which
+at every poll was most of the cost of following a live session. The first change after a
+quiet spell shows at the next poll."""
+
+STREAM_EVERY_S = 1.0
+"""While the shown session streams (it grew at the last poll), polls are this far apart,
+not ``POLL_INTERVAL``: each growth draws a frame of the whole screen, two at every poll
+(the pane scrolls, its scrollbar and the bar change), which at 100 events a second was most
+of what following cost. The first events after a quiet spell show at the next poll."""
 
 
 class LiveFollow:
@@ -61,6 +68,8 @@ class LiveFollow:
         order then): while it holds, the poll does not read the list's new sessions again."""
         self._rows_read_at = -LIST_ROWS_EVERY_S
         """When a poll last read the list's open sessions again (monotonic seconds)."""
+        self._grew_at = -STREAM_EVERY_S
+        """When a poll last appended rows to the shown session (monotonic seconds)."""
         self._rows_due: frozenset[int] = frozenset()
         """Partitions changed since their open sessions' rows were last read."""
         self.log = FollowLog.from_env()
@@ -84,6 +93,8 @@ class LiveFollow:
         watcher = self.watcher
         if watcher is None or not self.app.ui_alive:
             return
+        if time.monotonic() - self._grew_at < STREAM_EVERY_S - POLL_INTERVAL / 2:
+            return  # the shown session streams: its next rows at the next poll but one
         followed: Followed | None = None
         timeline = self.app.replay.timeline
         if timeline is not None and timeline.key == self.state.shown_key:
@@ -163,6 +174,8 @@ class LiveFollow:
         if grew.shape == timeline.shape and grew.session == timeline.session:
             return
         live = grew.session.ended_at is None
+        if grew.shape.count != timeline.count:
+            self._grew_at = time.monotonic()
         replay.grow(timeline.grown(grew.session, grew.shape, grew.appended), live)
         if self.log is not None:
             self.log.grew(grew.base, grew.shape)
@@ -230,7 +243,8 @@ class LiveFollow:
             table.prepend_items(refreshed.newest)
         table.set_total(refreshed.total)
         if refreshed.open_rows:
-            self._rows_read_at = time.monotonic()
+            if refreshed.updated:  # rows drawn again: the next update waits
+                self._rows_read_at = time.monotonic()
             self._rows_due -= refreshed.partitions
         else:
             self._rows_due |= refreshed.partitions

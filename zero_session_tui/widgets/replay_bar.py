@@ -39,7 +39,9 @@ class ReplayBar(Static):
         line = self._line(names=True)
         if width and line.cell_len > width:
             line = self._line(names=False)
-        self.update(line)
+        # One line high whatever it says (``#replay-bar`` in app.tcss): no layout of the
+        # screen at each update (a live session updates it at every poll).
+        self.update(line, layout=False)
 
     def _line(self, *, names: bool) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
