@@ -8,7 +8,6 @@ but the store's own."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -307,32 +306,3 @@ async def test_the_follow_log_shows_every_row_appended_in_order(
     polls = [line for line in log.read_text().splitlines() if line.startswith("poll ")]
     assert polls
     assert all(float(line.split()[2]) >= 0 for line in polls)
-
-
-async def test_a_streaming_session_is_drawn_once_a_second_and_whole(
-    app_factory, fixture_db, workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Appends every 0.1 s for 3 s: the polls that apply growth come STREAM_EVERY_S apart,
-    not every POLL_INTERVAL, and every row arrives, in order."""
-    log = workdir / "follow.log"
-    monkeypatch.setenv(FOLLOW_LOG_ENV, str(log))
-    app = app_factory(fixture_db, args=["--session", LIVE])
-    async with app.run_test(size=SIZE) as pilot:
-        await open_and_settle(pilot, LIVE)
-        replay = app.replay
-        async with writer(fixture_db) as live:
-            for _ in range(30):
-                await live.send(f"append {LIVE} 1")
-                await pilot.pause(0.1)
-            await within(pilot, lambda: replay.rows == 35, "the pane grows to 35 events")
-        assert replay.following
-        assert replay.cursor_event_seq() == 35
-    lines = log.read_text().splitlines()
-    grew = [line.split()[1:] for line in lines if line.startswith("grew")]
-    assert int(grew[0][0]) == 6
-    assert int(grew[-1][1]) == 35
-    assert all(int(b[0]) == int(a[1]) + 1 for a, b in itertools.pairwise(grew))
-    assert all(row[3] == "1" for row in grew)
-    # About 3 s of streaming: at most one growth a second (with a poll of slack), where a
-    # poll every 0.5 s would have made six.
-    assert len(grew) <= 5, grew

@@ -30,7 +30,7 @@ from ..follow_reads import (
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
 
-__all__ = ["FILE_CHANGE_MEMORY_S", "LIST_ROWS_EVERY_S", "STREAM_EVERY_S", "LiveFollow"]
+__all__ = ["FILE_CHANGE_MEMORY_S", "LIST_ROWS_EVERY_S", "LiveFollow"]
 
 FILE_CHANGE_MEMORY_S = 10.0
 """A shown session found missing this soon after its file changed is said to be missing from
@@ -43,12 +43,6 @@ this (the replay and its counts at every poll): each update of a row draws every
 table again (Textual's DataTable drops its whole render cache on any cell update), which
 at every poll was most of the cost of following a live session. The first change after a
 quiet spell shows at the next poll."""
-
-STREAM_EVERY_S = 1.0
-"""While the shown session streams (it grew at the last poll), polls are this far apart,
-not ``POLL_INTERVAL``: each growth draws a frame of the whole screen, two at every poll
-(the pane scrolls, its scrollbar and the bar change), which at 100 events a second was most
-of what following cost. The first events after a quiet spell show at the next poll."""
 
 
 class LiveFollow:
@@ -68,8 +62,6 @@ class LiveFollow:
         order then): while it holds, the poll does not read the list's new sessions again."""
         self._rows_read_at = -LIST_ROWS_EVERY_S
         """When a poll last read the list's open sessions again (monotonic seconds)."""
-        self._grew_at = -STREAM_EVERY_S
-        """When a poll last appended rows to the shown session (monotonic seconds)."""
         self._rows_due: frozenset[int] = frozenset()
         """Partitions changed since their open sessions' rows were last read."""
         self.log = FollowLog.from_env()
@@ -93,8 +85,6 @@ class LiveFollow:
         watcher = self.watcher
         if watcher is None or not self.app.ui_alive:
             return
-        if time.monotonic() - self._grew_at < STREAM_EVERY_S - POLL_INTERVAL / 2:
-            return  # the shown session streams: its next rows at the next poll but one
         followed: Followed | None = None
         timeline = self.app.replay.timeline
         if timeline is not None and timeline.key == self.state.shown_key:
@@ -174,8 +164,6 @@ class LiveFollow:
         if grew.shape == timeline.shape and grew.session == timeline.session:
             return
         live = grew.session.ended_at is None
-        if grew.shape.count != timeline.count:
-            self._grew_at = time.monotonic()
         replay.grow(timeline.grown(grew.session, grew.shape, grew.appended), live)
         if self.log is not None:
             self.log.grew(grew.base, grew.shape)
