@@ -15,11 +15,12 @@ from typing import Any
 from .event_buckets import BucketReads
 from .event_reads import EventReads, KindDelta
 from .session_reads import SessionReads
+from .tail_reads import TailReads
 
 __all__ = ["BrowseReads", "KindDelta"]
 
 
-class BrowseReads(SessionReads, EventReads, BucketReads):
+class BrowseReads(SessionReads, EventReads, BucketReads, TailReads):
     """Reads for a browser; ``Store`` adds opening and the seed's operations."""
 
     def data_version(self) -> int:

@@ -11,6 +11,7 @@ import bisect
 import threading
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -31,6 +32,10 @@ __all__ = [
 
 PAGE_SIZE: Final = 128
 MAX_PAGES: Final = 48
+TAIL_PAGES: Final = 4
+"""Pages made of rows a live session appended that are kept (the most recently drawn): the
+end of a followed session moves on, and the pages it leaves behind would otherwise fill the
+LRU (48 pages: about 4 MB of events) with rows nobody looks at again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +145,8 @@ class Timeline:
         self.kinds = kinds
         self._pages: OrderedDict[int, list[StoredEvent]] = OrderedDict()
         self._lock = threading.Lock()
+        self._tail_from: int | None = None
+        """The first page holding rows appended since the session was opened (None: none)."""
 
     @property
     def count(self) -> int:
@@ -189,8 +196,7 @@ class Timeline:
         with self._lock:
             self._pages[page] = events
             self._pages.move_to_end(page)
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._trim()
 
     def checked(self, shape: TimelineShape) -> Timeline:
         """This timeline with its verified shape: the pages read stay valid only when the
@@ -203,12 +209,57 @@ class Timeline:
             successor._lock = self._lock
         return successor
 
-    def grown(self, session: SessionRow, shape: TimelineShape) -> Timeline:
+    def grown(
+        self, session: SessionRow, shape: TimelineShape, appended: Sequence[StoredEvent] = ()
+    ) -> Timeline:
         """The same session with more events (appended at the end): keeps the full pages
-        already read, since their rows do not move."""
+        already read, since their rows do not move. ``appended``, the events of the new rows
+        in order (as the live poll read them), fill the last page and the pages after it,
+        so following a live session reads nothing more to draw them."""
         successor = Timeline(self.key, session, shape, self.kinds)
+        page, offset = divmod(self.count, PAGE_SIZE)
+        successor._tail_from = page if self._tail_from is None else self._tail_from
         with self._lock:
-            for page, events in self._pages.items():
+            for number, events in self._pages.items():
                 if len(events) == PAGE_SIZE:
-                    successor._pages[page] = events
+                    successor._pages[number] = events
+            tail = self._pages.get(page) if offset else None
+        if appended and len(appended) == shape.count - self.count:
+            successor._append(page, offset, tail, appended)
+        else:
+            with successor._lock:
+                successor._trim()
         return successor
+
+    def _append(
+        self,
+        page: int,
+        offset: int,
+        tail: list[StoredEvent] | None,
+        appended: Sequence[StoredEvent],
+    ) -> None:
+        """Pages for the rows from ``page * PAGE_SIZE + offset`` on, from ``appended``:
+        ``tail`` (the rows of ``page`` before them) completed, when it holds all of them;
+        otherwise that page is left to be read when drawn."""
+        rest = list(appended)
+        with self._lock:
+            if offset:
+                room = PAGE_SIZE - offset
+                if tail is not None and len(tail) == offset:
+                    self._pages[page] = [*tail, *rest[:room]]
+                rest = rest[room:]
+                page += 1
+            for start in range(0, len(rest), PAGE_SIZE):
+                self._pages[page] = rest[start : start + PAGE_SIZE]
+                page += 1
+            self._trim()
+
+    def _trim(self) -> None:
+        """Drop least recently drawn pages: beyond ``MAX_PAGES``, and of the appended rows'
+        pages beyond ``TAIL_PAGES`` (call with the lock held)."""
+        if self._tail_from is not None:
+            tail = [number for number in self._pages if number >= self._tail_from]
+            for number in tail[: max(0, len(tail) - TAIL_PAGES)]:
+                del self._pages[number]
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)

@@ -112,6 +112,9 @@ def test_a_session_deleted_by_another_process_while_shown(tmp_path: Path, figure
 
     async def scenario(app, pilot):
         assert await wait_until(pilot, lambda: app.table.row_count == 2, timeout=10)
+        # The first row's preview first: its highlight, still queued when the rows are in,
+        # would otherwise open that row after ULID (a race of the test, not of the app).
+        assert await wait_until(pilot, lambda: app.replay.timeline is not None, timeout=10)
         app.open_session(app.catalog.find_ulid(ULID)[0])
         assert await wait_until(
             pilot,

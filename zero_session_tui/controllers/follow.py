@@ -11,9 +11,12 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from store.tail_reads import SessionsMark
+
 from .. import follow_reads
 from ..catalog import FileChange
 from ..change_watcher import POLL_INTERVAL, ChangeWatcher
+from ..follow_log import FollowLog
 from ..follow_reads import (
     Followed,
     ListState,
@@ -27,11 +30,19 @@ from ..follow_reads import (
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
 
-__all__ = ["FILE_CHANGE_MEMORY_S", "LiveFollow"]
+__all__ = ["FILE_CHANGE_MEMORY_S", "LIST_ROWS_EVERY_S", "LiveFollow"]
 
 FILE_CHANGE_MEMORY_S = 10.0
 """A shown session found missing this soon after its file changed is said to be missing from
 the new file, not deleted by another program."""
+
+
+LIST_ROWS_EVERY_S = 3.0
+"""After the list's rows of open sessions were updated, they are read again no sooner than
+this (the replay and its counts at every poll): each update of a row draws every row of the
+table again (Textual's DataTable drops its whole render cache on any cell update), which
+at every poll was most of the cost of following a live session. The first change after a
+quiet spell shows at the next poll."""
 
 
 class LiveFollow:
@@ -46,6 +57,15 @@ class LiveFollow:
         self._recheck_shown = False
         self._file_changes: dict[int, float] = {}
         """When each partition's file was last replaced or removed (monotonic seconds)."""
+        self._marks: dict[int, SessionsMark] = {}
+        """Each partition's sessions mark as of the last list refresh applied (in the list's
+        order then): while it holds, the poll does not read the list's new sessions again."""
+        self._rows_read_at = -LIST_ROWS_EVERY_S
+        """When a poll last read the list's open sessions again (monotonic seconds)."""
+        self._rows_due: frozenset[int] = frozenset()
+        """Partitions changed since their open sessions' rows were last read."""
+        self.log = FollowLog.from_env()
+        """The benchmark's log of what each poll appended (None: not asked for)."""
 
     def start(self) -> None:
         self.watcher = ChangeWatcher(self.app.catalog)
@@ -55,6 +75,9 @@ class LiveFollow:
         if self.watcher is not None:
             self.watcher.close()
             self.watcher = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
     # ---- on the UI thread: what the poll must know ------------------------------------------
 
@@ -75,7 +98,19 @@ class LiveFollow:
                 self.state.counted_seq,
             )
         table = self.app.table
-        listed = ListState(table.total is not None, tuple(table.items), self.state.list_order)
+        ready = table.total is not None
+        if not ready:
+            self._marks = {}  # the list is being read again: its marks are no longer its own
+        open_rows = time.monotonic() - self._rows_read_at >= LIST_ROWS_EVERY_S
+        listed = ListState(
+            ready,
+            tuple(table.items),
+            self.state.list_order,
+            dict(self._marks),
+            table.total,
+            open_rows,
+            self._rows_due,
+        )
         recheck, self._recheck_shown = self._recheck_shown, False
         catalog = self.app.catalog
         self.app.in_thread(
@@ -93,6 +128,8 @@ class LiveFollow:
         in flight then finds no widgets)."""
         if not self.app.ui_alive:
             return
+        if self.log is not None:
+            self.log.poll(result.seconds)
         if result.files:
             self.files_changed(result.files)
         if isinstance(result.shown, SessionGrew):
@@ -115,6 +152,8 @@ class LiveFollow:
             return
         if timeline.kinds != state.kinds or timeline.shape != grew.base:
             self._recheck_shown = True  # grown from a state no longer shown: read again
+            if self.log is not None:
+                self.log.reset("recheck")
             return
         state.read_seq = grew.read_to
         if grew.counted_from == state.counted_seq and grew.counted_to is not None:
@@ -125,7 +164,9 @@ class LiveFollow:
         if grew.shape == timeline.shape and grew.session == timeline.session:
             return
         live = grew.session.ended_at is None
-        replay.grow(timeline.grown(grew.session, grew.shape), live)
+        replay.grow(timeline.grown(grew.session, grew.shape, grew.appended), live)
+        if self.log is not None:
+            self.log.grew(grew.base, grew.shape)
 
     def gone(self, gone: SessionGone) -> None:
         if gone.key != self.state.shown_key:
@@ -157,6 +198,7 @@ class LiveFollow:
             self._file_changes[change.partition.index] = time.monotonic()
             self.app.notify(change.describe(), severity="warning", markup=False, timeout=8)
         self._recheck_shown = True
+        self._marks = {}
         self.app.session_list.reload()
 
     def failed(self, error: Exception) -> None:
@@ -188,3 +230,11 @@ class LiveFollow:
         if refreshed.newest:
             table.prepend_items(refreshed.newest)
         table.set_total(refreshed.total)
+        if refreshed.open_rows:
+            if refreshed.updated:  # rows drawn again: the next update waits
+                self._rows_read_at = time.monotonic()
+            self._rows_due -= refreshed.partitions
+        else:
+            self._rows_due |= refreshed.partitions
+        same_order = refreshed.order == self.state.list_order
+        self._marks = dict(refreshed.marks) if same_order else {}

@@ -39,8 +39,8 @@ class ReplayBar(Static):
         line = self._line(names=True)
         if width and line.cell_len > width:
             line = self._line(names=False)
-        # One line high whatever it says (app.tcss): no layout of the whole screen for it,
-        # which every cursor key (j, PgDn) paid.
+        # One line high whatever it says (``#replay-bar`` in app.tcss): no layout of the whole
+        # screen for it, which every cursor key (j, PgDn) and every live poll paid.
         self.update(line, layout=False)
 
     def _line(self, *, names: bool) -> Text:

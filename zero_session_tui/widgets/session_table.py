@@ -205,6 +205,10 @@ class SessionTable(DataTable[Text]):
                     return
                 for (key, _), cell in zip(self.columns.items(), self._row(cells), strict=True):
                     self.update_cell(self._row_key(item), key, cell)
+                # DataTable keys its renders by a count of updates: each update leaves a
+                # screenful of dead renders in its caches until their LRUs (10,000 cells)
+                # fill, megabytes for a live session's row updated every second. Drop them.
+                self.notify_style_update()
                 return
 
     def prepend_items(self, items: list[SessionItem]) -> None:
