@@ -85,9 +85,8 @@ from dataclasses import replace
 from typing import Any, Final
 
 from .rows import SearchHit, event_text
+from .search_batches import MOVED, batches, read_ahead
 from .search_index_file import (
-    GROUP,
-    Group,
     IndexedState,
     IndexMoved,
     SearchIndexFile,
@@ -171,30 +170,9 @@ def _edge_digest(row: Sequence[Any]) -> str:
     return _row_digest((row[0], *row[3:6]))
 
 
-def _groups(rows: Sequence[Sequence[Any]], heads: Callable[[int], bytes]) -> list[Group]:
-    """``rows`` of ``_ROWS_FROM`` (in id order) as groups of up to ``GROUP`` events."""
-    groups: list[Group] = []
-    for at in range(0, len(rows), GROUP):
-        chunk = rows[at : at + GROUP]
-        texts = [b"" if row[1] is None else row[1] for row in chunk]
-        text: bytes | str = (
-            b"\n".join(texts) if isinstance(texts[0], bytes) else "\n".join(map(str, texts))
-        )
-        head = heads(int(chunk[0][0]))
-        groups.append(Group(int(chunk[0][0]), int(chunk[-1][0]), text, head))
-    return groups
-
-
 def _heads(source: Store, ids: Sequence[int]) -> dict[int, bytes]:
     rows = source._rows(_TEXTS_IN, (json.dumps(list(ids)),))
     return {int(row[0]): text_digest(row[1]) for row in rows}
-
-
-def _head_reader(rows: Sequence[Sequence[Any]]) -> Callable[[int], bytes]:
-    """The digest of the text of the event at a row of ``rows``, by id (only groups' first
-    events are asked for), as ``_heads`` digests it."""
-    texts = {int(row[0]): row[1] for row in rows}
-    return lambda event_id: text_digest(texts[event_id])
 
 
 def scan_stream(
@@ -272,26 +250,14 @@ class SearchIndex(SearchIndexFile):
                     state = self._empty(state)
                 newest = source.max_event_id()
                 utf8 = str(source._row("PRAGMA encoding")[0]).upper() == "UTF-8"
-                while state.last_id < newest:
-                    rows = source._rows(
-                        _ROWS_FROM if utf8 else _ROWS_FROM_DECODED,
-                        (state.last_id or 1, BATCH + 1),
-                    )
-                    if state.last_id:
-                        # The event the index ends with, re-read in the batch's snapshot.
-                        first = rows[0] if rows else None
-                        if first is None or (int(first[0]), _edge_digest(first)) != (
-                            state.last_id,
-                            state.last_row,
-                        ):
-                            self._forget(state)
-                            raise IndexMoved
-                        rows = rows[1:]
-                    if not rows:
-                        break
-                    groups = _groups(rows, _head_reader(rows))
-                    state = self._append(state, groups, _edge_digest(rows[-1]), len(rows))
-                    added += len(rows)
+                sql = _ROWS_FROM if utf8 else _ROWS_FROM_DECODED
+                last = (state.last_id, state.last_row)
+                for batch in read_ahead(batches(source, sql, last, newest, BATCH, _edge_digest)):
+                    if batch is MOVED:
+                        self._forget(state)
+                        raise IndexMoved
+                    state = self._append(state, batch.groups, batch.last_row, batch.events)
+                    added += batch.events
                     if progress is not None:
                         progress(state.last_id, newest)
             except IndexMoved:

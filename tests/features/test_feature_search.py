@@ -345,15 +345,39 @@ async def test_a_key_after_a_pause_searches_at_once_a_burst_once_quiet(
         searched: list[str] = []
         run = screen._run
         screen._run = lambda needle: (searched.append(needle), run(needle))[1]
-        screen._last_key = 0.0  # long ago: this key searches at once, no wait
-        field.insert_text_at_cursor("s")
+        screen._last_key = 0.0  # long ago: this edit searches at once, no wait
+        field.insert_text_at_cursor("sli")
         await pilot.pause()
-        assert searched == ["s"]
+        assert searched == ["sli"]
         assert screen._debounce is None
-        for char in "lippage":  # a burst: each key within DEBOUNCE of the one before
+        for char in "ppage":  # a burst: each key within DEBOUNCE of the one before
             field.insert_text_at_cursor(char)
             await pilot.pause()
-        assert searched == ["s"]  # nothing yet: waiting for the burst to end
-        await wait_until(pilot, lambda: searched == ["s", "slippage"], "the burst's search")
+        assert searched == ["sli"]  # nothing yet: waiting for the burst to end
+        await wait_until(pilot, lambda: searched == ["sli", "slippage"], "the burst's search")
         await wait_until(pilot, lambda: not screen.searching, "its results")
         assert _events(screen, app) == {(ALL_KINDS, 6), (ALL_KINDS, 9), (PARENT, 6)}
+
+
+async def test_a_short_needle_after_a_pause_waits_for_more_keys(
+    app_factory, fixture_db, monkeypatch
+):
+    """One or two characters have no trigram (a scan of every event): the first key of a
+    needle waits for the next, as a burst's keys do."""
+    monkeypatch.setattr(search_screen, "DEBOUNCE", 1.0)
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        screen = app.screen
+        searched: list[str] = []
+        run = screen._run
+        screen._run = lambda needle: (searched.append(needle), run(needle))[1]
+        screen._last_key = 0.0
+        screen.query_one(Input).insert_text_at_cursor("sl")
+        await pilot.pause()
+        assert searched == []
+        assert screen._debounce is not None
+        await wait_until(pilot, lambda: searched == ["sl"], "the short needle, once quiet")

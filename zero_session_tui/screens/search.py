@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import SearchHit
+from store.search_index import MIN_NEEDLE
 
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import local_time, plural, short_ulid
@@ -38,7 +39,8 @@ SESSION_HITS = 20
 EVENT_HITS = 50
 DEBOUNCE = 0.05
 """Seconds of quiet after a key before its search runs, while keys come faster than that; a
-key after a pause searches at once (the leading edge)."""
+key after a pause searches at once (the leading edge), once the text has ``MIN_NEEDLE``
+characters (shorter needles have no trigram: a scan, rarely what is wanted)."""
 PARTIAL_EVERY = 0.1
 """Seconds between updates of a search's results while it still streams hits."""
 
@@ -133,7 +135,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             self._debounce = None
         value = event.value
         now = monotonic()
-        quiet = now - self._last_key >= DEBOUNCE
+        quiet = now - self._last_key >= DEBOUNCE and len(value) >= MIN_NEEDLE
         self._last_key = now
         if quiet:
             self._search(value)  # the first key after a pause searches at once
