@@ -63,7 +63,7 @@ def batches(
     ``digest`` digests one of its rows."""
     last_id, last_row = last
     while last_id < newest:
-        rows = source._rows(sql, (last_id or 1, size + 1))
+        rows = source._rows(sql, (last_id or 1, size + 1 if last_id else size))
         if last_id:
             first = rows[0] if rows else None
             if first is None or (int(first[0]), digest(first)) != (last_id, last_row):
