@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from store import SearchHit
 from store.search_index import MIN_NEEDLE
 
+from ..background import lower_priority
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import local_time, plural, short_ulid
 from ..sanitize import inert, one_line
@@ -108,6 +109,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         partitions = catalog.partitions
 
         def update() -> None:
+            lower_priority()  # a search meanwhile gets the cores first
             position = 0
 
             def progress(done: int, newest: int) -> None:  # said while it runs
