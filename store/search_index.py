@@ -47,8 +47,9 @@ file replaced by another database            ``last_row`` (other ulid/text at th
 replaced by a backup holding events that     ``count``: more events with id <= ``last_id``
 were deleted before they were indexed        than were indexed
 file replaced (new inode) or its identity    ``identity`` changed: also compare a sample of
-changed while the tail is the same           32 indexed rows (spread over 1..``last_id``)
-                                             with the database's text for those ids
+changed while the tail is the same           32 indexed groups (spread over 1..``last_id``):
+                                             the digest of each one's first event's text with
+                                             the database's text for that id
 VACUUM (in place, or VACUUM INTO + replace)  nothing to catch: ids of an INTEGER PRIMARY KEY
                                              survive a VACUUM, so every check passes and the
                                              index is kept (a replace re-checks the sample
@@ -170,8 +171,15 @@ def _edge_digest(row: Sequence[Any]) -> str:
     return _row_digest((row[0], *row[3:6]))
 
 
+def _utf8(source: Store) -> bool:
+    """Whether the database's text is UTF-8 (then read as bytes, as FTS5 reads a BLOB)."""
+    return str(source._row("PRAGMA encoding")[0]).upper() == "UTF-8"
+
+
 def _heads(source: Store, ids: Sequence[int]) -> dict[int, bytes]:
-    rows = source._rows(_TEXTS_IN, (json.dumps(list(ids)),))
+    """The digests of these events' texts, as the index's groups recorded them."""
+    sql = _TEXTS_IN if _utf8(source) else _TEXTS_IN.replace("CAST(text AS BLOB)", "text")
+    rows = source._rows(sql, (json.dumps(list(ids)),))
     return {int(row[0]): text_digest(row[1]) for row in rows}
 
 
@@ -229,8 +237,9 @@ class SearchIndex(SearchIndexFile):
         return state
 
     def _samples_match(self, source: Store, state: IndexedState) -> bool:
-        """Up to ``_SAMPLES`` indexed rows spread over 1..last_id have the text the database
-        has under their ids (ids the database no longer has are deletions: harmless)."""
+        """Up to ``_SAMPLES`` indexed groups spread over 1..last_id began with the text the
+        database has under their first ids (by digest; ids the database no longer has are
+        deletions: harmless)."""
         indexed = self._spread(state.last_id, max(1, state.last_id // _SAMPLES))
         if not indexed:
             return True
@@ -249,8 +258,7 @@ class SearchIndex(SearchIndexFile):
                 if state.last_id == 0:
                     state = self._empty(state)
                 newest = source.max_event_id()
-                utf8 = str(source._row("PRAGMA encoding")[0]).upper() == "UTF-8"
-                sql = _ROWS_FROM if utf8 else _ROWS_FROM_DECODED
+                sql = _ROWS_FROM if _utf8(source) else _ROWS_FROM_DECODED
                 last = (state.last_id, state.last_row)
                 for batch in read_ahead(batches(source, sql, last, newest, BATCH, _edge_digest)):
                     if batch is MOVED:

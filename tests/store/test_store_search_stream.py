@@ -6,10 +6,12 @@ dropped, and the index file holds no event text."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from _search_index_support import complete, fill, hit_ids
+from _store_support import insert_events, insert_session, rust_schema_sql
 
 import store.search_index as search_index
 from store import EventKind, Store
@@ -97,3 +99,28 @@ def test_the_index_file_does_not_store_the_text(db: Store, index: SearchIndex) -
 )
 def test_the_query_covers_the_needle_with_trigrams(needle: str, terms: list[str]) -> None:
     assert trigram_query(needle).split(" AND ") == terms
+
+
+def test_a_utf16_database_is_indexed_and_checked_by_its_decoded_text(tmp_path: Path) -> None:
+    """FTS5 reads a BLOB as UTF-8: a UTF-16 database's texts are indexed decoded, and the
+    sample check after a change of identity reads them the same way (no start-over)."""
+    path = tmp_path / "utf16.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    conn.executescript(rust_schema_sql())
+    try:
+        sid = insert_session(conn, "01HUTF16000000000000000000", "2026-11-01T09:00:00Z")
+        rows = [("2026-11-01T09:00:01Z", "warn", f"r\u00e9sum\u00e9 risk {i}") for i in range(40)]
+        insert_events(conn, sid, rows)
+    finally:
+        conn.close()
+    index = SearchIndex.open(tmp_path / "cache" / "utf16.idx", path)
+    try:
+        with Store.open_readonly(path) as store:
+            assert index.update(store) == 40
+            assert len(complete(index, store, "sum\u00e9 risk 3")) == 11
+            state = index._state()
+            assert index._samples_match(store, state)
+            assert index.starts_over == 0
+    finally:
+        index.close()
