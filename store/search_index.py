@@ -101,10 +101,10 @@ __all__ = ["BATCH", "MIN_NEEDLE", "SCAN_IDS", "SearchIndex", "scan_stream"]
 MIN_NEEDLE: Final = 3
 """Shorter needles have no trigram: they are searched by a scan."""
 
-BATCH: Final = 50_000
+BATCH: Final = 100_000
 """Events per write transaction while indexing. FTS5 writes a segment per transaction, so
 small ones (2,000 events) left hundreds of segments to merge; searches read through their own
-connection and never wait for one (about 0.3 s of work)."""
+connection and never wait for one (about 0.6 s of work)."""
 SCAN_IDS: Final = 65_536
 """Ids per step of a streamed scan (about 7 ms of ``LIKE`` on the benchmark's events)."""
 _CANDIDATES: Final = 64  # candidate groups read from the index per step
