@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Final
 
 from store.search_index_file import index_path_for
-from zero_session_tui.background import lower_priority
+from zero_session_tui.background import run_lowered
 from zero_session_tui.catalog import Catalog
 
 from .dataset import CACHE, Dataset, ensure_dataset
@@ -145,9 +145,8 @@ def _during_build(db: Path, needle: str, runs: int) -> list[float]:
         try:
             catalog.search_index(0)
 
-            def build(catalog: Catalog = catalog) -> None:
-                lower_priority()  # as the search screen's index worker does
-                catalog.update_index(0, lambda done, newest: None)
+            def build(catalog: Catalog = catalog) -> None:  # as the search screen builds it
+                run_lowered(lambda: catalog.update_index(0, lambda *_: None), "search-index")
 
             builder = threading.Thread(target=build, daemon=True)
             builder.start()

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from store import SearchHit
 from store.search_index import MIN_NEEDLE
 
-from ..background import lower_priority
+from ..background import run_lowered
 from ..catalog import Catalog, SessionKey, describe
 from ..formatting import local_time, plural, short_ulid
 from ..sanitize import inert, one_line
@@ -109,7 +109,6 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         partitions = catalog.partitions
 
         def update() -> None:
-            lower_priority()  # a search meanwhile gets the cores first
             position = 0
 
             def progress(done: int, newest: int) -> None:  # said while it runs
@@ -121,7 +120,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
 
         run_in_thread(
             self,
-            update,
+            lambda: run_lowered(update, "search-index"),  # a search meanwhile: cores first
             lambda _: self._index_note(""),
             group="search-index",
             failed=lambda error: self._index_note(f"no search index: {describe(error)}"),
