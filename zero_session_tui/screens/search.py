@@ -38,7 +38,7 @@ def _noun(count: int, noun: str) -> str:
 
 SESSION_HITS = 20
 EVENT_HITS = 50
-DEBOUNCE = 0.05
+DEBOUNCE = 0.03
 """Seconds of quiet after a key before its search runs, while keys come faster than that; a
 key after a pause searches at once (the leading edge), once the text has ``MIN_NEEDLE``
 characters (shorter needles have no trigram: a scan, rarely what is wanted)."""
