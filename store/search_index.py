@@ -9,7 +9,14 @@ highest id indexed) and scans the database above it, so the index must still des
 event with an id up to ``last_id``.
 
 This module keeps the index in step with the database and searches it; the index file itself
-(its layout, the ``meta`` table, the guarded write transactions) is ``search_index_file.py``.
+(its layout: groups of events per full-text row, the ``meta`` table, the guarded write
+transactions) is ``search_index_file.py``.
+
+Searching streams: ``stream`` yields hits newest first, batch by batch, as it finds them (the
+events the index has not covered yet are scanned newest first in ranges of ``SCAN_IDS`` ids,
+then the index's candidate groups are re-checked), so a caller shows the first hits long
+before a scan of a database the index does not cover yet has finished, and stops early by
+closing the iterator. ``search`` collects the same stream.
 
 What the index records of what it indexed, and why
 --------------------------------------------------
@@ -40,8 +47,9 @@ file replaced by another database            ``last_row`` (other ulid/text at th
 replaced by a backup holding events that     ``count``: more events with id <= ``last_id``
 were deleted before they were indexed        than were indexed
 file replaced (new inode) or its identity    ``identity`` changed: also compare a sample of
-changed while the tail is the same           32 indexed rows (spread over 1..``last_id``)
-                                             with the database's text for those ids
+changed while the tail is the same           32 indexed groups (spread over 1..``last_id``):
+                                             the digest of each one's first event's text with
+                                             the database's text for that id
 VACUUM (in place, or VACUUM INTO + replace)  nothing to catch: ids of an INTEGER PRIMARY KEY
                                              survive a VACUUM, so every check passes and the
                                              index is kept (a replace re-checks the sample
@@ -73,20 +81,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
 from .rows import SearchHit, event_text
-from .search_index_file import IndexedState, IndexMoved, SearchIndexFile, identity_text
+from .search_batches import MOVED, batches, read_ahead
+from .search_index_file import (
+    IndexedState,
+    IndexMoved,
+    SearchIndexFile,
+    identity_text,
+    text_digest,
+)
 from .store import Store
 
-__all__ = ["MIN_NEEDLE", "SearchIndex"]
+__all__ = ["BATCH", "MIN_NEEDLE", "SCAN_IDS", "SearchIndex", "scan_stream"]
 
 MIN_NEEDLE: Final = 3
 """Shorter needles have no trigram: they are searched by a scan."""
 
-_BATCH: Final = 2_000  # short transactions: a search never waits long for the lock
+BATCH: Final = 100_000
+"""Events per write transaction while indexing. FTS5 writes a segment per transaction, so
+small ones (2,000 events) left hundreds of segments to merge; searches read through their own
+connection and never wait for one (about 0.6 s of work)."""
+SCAN_IDS: Final = 65_536
+"""Ids per step of a streamed scan (about 7 ms of ``LIKE`` on the benchmark's events)."""
+_CANDIDATES: Final = 64  # candidate groups read from the index per step
 _SAMPLES: Final = 32  # rows compared when the file's identity changed
 _RESTARTS: Final = 3  # times one update() starts over when the source changes under it
 
@@ -107,14 +128,24 @@ _PROBE_ABOVE: Final = (
     " LEFT JOIN sessions s ON s.id = e.session_id"
 )
 # The event ``from`` (the last one indexed) and the next ones, in one snapshot: a batch is only
-# added to the index if what it extends is still what was indexed. LEFT JOIN: an event whose
+# added to the index if what it extends is still what was indexed. Each event's text as the
+# bytes ``LIKE`` reads (a BLOB's own bytes, a number's digits; decoding a million texts in
+# Python cost a third of the build), and the (session ulid, seq, text) that the digest of
+# ``last_row`` covers only for the first and the last event of the batch. An event whose
 # session row is missing is indexed too (the count check counts it).
 _ROWS_FROM: Final = (
-    "SELECT e.id, s.ulid, e.seq, e.text FROM events e LEFT JOIN sessions s"
-    " ON s.id = e.session_id WHERE e.id >= ? ORDER BY e.id LIMIT ?"
+    "SELECT id, raw, edge, CASE WHEN edge THEN (SELECT ulid FROM sessions WHERE id = session_id)"
+    " END, CASE WHEN edge THEN seq END, CASE WHEN edge THEN text END FROM"
+    " (SELECT e.id, e.session_id, e.seq, e.text, CAST(e.text AS BLOB) AS raw,"
+    " e.id = ?1 OR e.id = (SELECT MAX(id) FROM (SELECT id FROM events WHERE id >= ?1"
+    " ORDER BY id LIMIT ?2)) AS edge FROM events e WHERE e.id >= ?1 ORDER BY e.id LIMIT ?2)"
+    " ORDER BY id"
 )
+# The same for a database whose text is not UTF-8 (what FTS5 reads a BLOB as): decoded.
+_ROWS_FROM_DECODED: Final = _ROWS_FROM.replace("CAST(e.text AS BLOB)", "e.text")
 _TEXTS_IN: Final = (
-    "SELECT id, text FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    "SELECT id, CAST(text AS BLOB) FROM events"
+    " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
 )
 
 
@@ -135,15 +166,37 @@ def _probe(source: Store, last_id: int) -> tuple[int, str]:
     return count, "" if row[1] is None else _row_digest(row[1:])
 
 
-def _rows_from(source: Store, event_id: int, limit: int) -> list[tuple[int, str, str]]:
-    """(id, digest, text) of the events from ``event_id`` on, in id order, one snapshot."""
-    rows = source._rows(_ROWS_FROM, (event_id, limit))
-    return [(int(row[0]), _row_digest(row), event_text(row[3])) for row in rows]
+def _edge_digest(row: Sequence[Any]) -> str:
+    """The digest of a row of ``_ROWS_FROM`` that is the first or last of its batch."""
+    return _row_digest((row[0], *row[3:6]))
 
 
-def _texts(source: Store, ids: Sequence[int]) -> dict[int, str]:
-    rows = source._rows(_TEXTS_IN, (json.dumps(list(ids)),))
-    return {int(row[0]): event_text(row[1]) for row in rows}
+def _utf8(source: Store) -> bool:
+    """Whether the database's text is UTF-8 (then read as bytes, as FTS5 reads a BLOB)."""
+    return str(source._row("PRAGMA encoding")[0]).upper() == "UTF-8"
+
+
+def _heads(source: Store, ids: Sequence[int]) -> dict[int, bytes]:
+    """The digests of these events' texts, as the index's groups recorded them."""
+    sql = _TEXTS_IN if _utf8(source) else _TEXTS_IN.replace("CAST(text AS BLOB)", "text")
+    rows = source._rows(sql, (json.dumps(list(ids)),))
+    return {int(row[0]): text_digest(row[1]) for row in rows}
+
+
+def scan_stream(
+    source: Store, needle: str, limit: int, *, above: int = 0, below: int | None = None
+) -> Iterator[list[SearchHit]]:
+    """Events with an id in ``above`` < id < ``below`` (default: all above ``above``) whose
+    text contains ``needle``, newest first, scanned ``SCAN_IDS`` ids at a time: one list of
+    hits per step (often empty), at most ``limit`` hits in all."""
+    top = source.max_event_id() + 1 if below is None else below
+    left = limit
+    while top > above + 1 and left > 0:
+        low = max(above + 1, top - SCAN_IDS)
+        hits = source.search_events(needle, limit=left, after_id=low - 1, before_id=top)
+        left -= len(hits)
+        yield hits
+        top = low
 
 
 class SearchIndex(SearchIndexFile):
@@ -184,13 +237,14 @@ class SearchIndex(SearchIndexFile):
         return state
 
     def _samples_match(self, source: Store, state: IndexedState) -> bool:
-        """Up to ``_SAMPLES`` indexed rows spread over 1..last_id have the text the database
-        has under their ids (ids the database no longer has are deletions: harmless)."""
+        """Up to ``_SAMPLES`` indexed groups spread over 1..last_id began with the text the
+        database has under their first ids (by digest; ids the database no longer has are
+        deletions: harmless)."""
         indexed = self._spread(state.last_id, max(1, state.last_id // _SAMPLES))
         if not indexed:
             return True
-        found = _texts(source, sorted(indexed))
-        return all(indexed[event_id] == text for event_id, text in found.items())
+        found = _heads(source, sorted(indexed))
+        return all(indexed[event_id] == head for event_id, head in found.items())
 
     # ---- filling it ----------------------------------------------------------------------
 
@@ -204,54 +258,76 @@ class SearchIndex(SearchIndexFile):
                 if state.last_id == 0:
                     state = self._empty(state)
                 newest = source.max_event_id()
-                while state.last_id < newest:
-                    rows = _rows_from(source, state.last_id or 1, _BATCH + 1)
-                    if state.last_id:
-                        # The event the index ends with, re-read in the batch's snapshot.
-                        first = rows[0] if rows else None
-                        if first is None or first[:2] != (state.last_id, state.last_row):
-                            self._forget(state)
-                            raise IndexMoved
-                        rows = rows[1:]
-                    if not rows:
-                        break
-                    state = self._append(state, rows)
-                    added += len(rows)
+                sql = _ROWS_FROM if _utf8(source) else _ROWS_FROM_DECODED
+                last = (state.last_id, state.last_row)
+                for batch in read_ahead(batches(source, sql, last, newest, BATCH, _edge_digest)):
+                    if batch is MOVED:
+                        self._forget(state)
+                        raise IndexMoved
+                    state = self._append(state, batch.groups, batch.last_row, batch.events)
+                    added += batch.events
                     if progress is not None:
                         progress(state.last_id, newest)
             except IndexMoved:
                 continue  # the source or the index changed under this update: check again
-            return added
+            break
+        if added >= BATCH:
+            self._settle()
         return added
 
     # ---- searching -----------------------------------------------------------------------
 
     def search(self, source: Store, needle: str, limit: int = 100) -> list[SearchHit]:
-        """Events whose text contains ``needle`` (case-insensitive), newest first: from the
-        index for what it covers, by a scan of the source for events added since (or for all
-        of them, when the index no longer describes the database)."""
+        """Events whose text contains ``needle`` (as ``Store.search_events`` matches),
+        newest first: ``stream`` collected."""
+        found: dict[int, SearchHit] = {}
+        for hits in self.stream(source, needle, limit):
+            found.update((hit.event.id, hit) for hit in hits)
+        return [found[event_id] for event_id in sorted(found, reverse=True)[:limit]]
+
+    def stream(self, source: Store, needle: str, limit: int = 100) -> Iterator[list[SearchHit]]:
+        """Events whose text contains ``needle``, in batches as found, newest first (but see
+        below): by a scan of the events newer than the index (all of them while it has none),
+        then from the index's candidates, each re-checked against the database, so a stale
+        index never shows a wrong hit. At most ``limit`` hits, each once.
+
+        Should the index start over while this reads it (another handle emptied it), what
+        it read may lack hits: the rest is then scanned, and a later batch may hold hits
+        newer than earlier ones (a caller keeps them sorted by id)."""
         if len(needle) < MIN_NEEDLE:
-            return source.search_events(needle, limit=limit)
+            yield from scan_stream(source, needle, limit)
+            return
         state = self._checked(source)
         done = state.last_id
+        left = limit
         # Events newer than the index: a scan of just those (ids above what is indexed).
-        hits = source.search_events(needle, limit=limit, after_id=done)
-        if done == 0:
-            return hits
-        wanted = needle.casefold()
+        for hits in scan_stream(source, needle, left, above=done):
+            left -= len(hits)
+            yield hits
+        if done == 0 or left <= 0:
+            return
         before = done + 1  # what the scan above did not cover, even if indexed since
-        while len(hits) < limit:
-            ids = self._matches(needle, before, limit)
-            if not ids:
+        seen: set[int] = set()
+        while left > 0:
+            groups = self._matches(needle, before, _CANDIDATES)
+            if not groups:
                 break
-            before = ids[-1]
-            # Re-check against the database: the index may hold deleted or changed events.
-            hits.extend(
-                hit for hit in source.hits_by_id(ids) if wanted in hit.event.text.casefold()
-            )
-        if len(hits) < limit:  # ids below 1, never indexed: a scan of that rowid range
-            hits.extend(source.search_events(needle, limit=limit - len(hits), before_id=1))
+            before = groups[-1][0]
+            for start, stop in groups:
+                hits = source.search_events(
+                    needle, limit=left, after_id=start - 1, before_id=stop + 1
+                )
+                if hits:
+                    seen.update(hit.event.id for hit in hits)
+                    left -= len(hits)
+                    yield hits
+                if left <= 0:
+                    break
+        if left > 0:  # ids below 1, never indexed: a scan of that rowid range
+            hits = source.search_events(needle, limit=left, before_id=1)
+            left -= len(hits)
+            yield hits
         if self._state().generation != state.generation:
-            # The index started over while this search read it: what it read may be partial.
-            return source.search_events(needle, limit=limit)
-        return hits[:limit]
+            # The index started over while this search read it: scan what it covered.
+            for hits in scan_stream(source, needle, limit, above=0, below=done + 1):
+                yield [hit for hit in hits if hit.event.id not in seen]

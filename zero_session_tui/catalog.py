@@ -11,14 +11,14 @@ The pages themselves are made in ``session_pages``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from store import SearchHit, SessionError, SessionRow, SessionSummary, Store
 from store.connection import file_identity
-from store.search_index import SearchIndex
+from store.search_index import SearchIndex, scan_stream
 from store.search_index_file import index_path_for
 from store.summary_cache import PROMPT_CHARS, PROMPT_WINDOW, SummaryCache
 
@@ -192,6 +192,19 @@ class Catalog:
             if index is None:
                 return store.search_events(needle, limit=limit)
             return index.search(store, needle, limit)
+
+    def stream_events(
+        self, partition: int, needle: str, limit: int
+    ) -> Generator[list[SearchHit], None, None]:
+        """``search_events`` in batches as found, newest first (a scan of what the index does
+        not cover yet streams its hits as it goes): close the iterator to stop early."""
+        with self._opened_lock:
+            index = self._indexes.get(partition)
+        with self.reader(partition) as store:
+            if index is None:
+                yield from scan_stream(store, needle, limit)
+            else:
+                yield from index.stream(store, needle, limit)
 
     def close(self) -> None:
         with self._opened_lock:

@@ -4,6 +4,8 @@ highlights, n / N step through the matches."""
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import Input, OptionList, Static
 
 from store import Store
@@ -21,6 +23,7 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import notices, open_and_settle, reopened, wait_for_notice
+from zero_session_tui.screens import search as search_screen
 from zero_session_tui.screens.prompt import PromptScreen
 from zero_session_tui.screens.search import SearchScreen
 
@@ -41,8 +44,8 @@ async def _search(pilot, needle: str) -> SearchScreen:
     # Typed in one go (a key press costs ~0.1 s under Pilot); the input sees the same edits.
     field.insert_text_at_cursor(needle)
 
-    def done() -> bool:
-        return screen.results is not before and field.value == needle
+    def done() -> bool:  # all the results, not those shown while the search streams
+        return screen.results is not before and field.value == needle and not screen.searching
 
     await wait_until(pilot, done, f"results for {needle!r}")
     await pilot.pause()
@@ -182,7 +185,7 @@ async def test_enter_typed_before_the_results_arrive_opens_the_first_hit(app_fac
         await pilot.press("slash")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
         app.screen.query_one(Input).insert_text_at_cursor("/pnl")
-        await pilot.press("enter")  # within the 0.2 s debounce: no result shown yet
+        await pilot.press("enter")  # as the search starts: no result shown yet
         await wait_until(pilot, lambda: app.replay.cursor_event_seq() == 14, "the first hit")
         assert shown_ulid(app) == ALL_KINDS
         assert not isinstance(app.screen, SearchScreen)
@@ -288,3 +291,93 @@ async def test_find_skips_events_of_hidden_kinds(app_factory, fixture_db):
         await settle(pilot)
         assert replay.cursor_event_seq() == 8
         await wait_for_notice(pilot, "Wrapped to the end: 'BTC-USD' 3 of 3")
+
+
+async def test_hits_show_while_the_search_streams_then_all_of_them(
+    app_factory, fixture_db, monkeypatch
+):
+    """The first hit is on screen, said to be partial, before the search has finished (a scan
+    of what the index does not cover streams its hits newest first); then all of them."""
+    app = app_factory(fixture_db)
+    release = threading.Event()
+    streamed = app.catalog.stream_events
+
+    def held_after_the_first_hit(partition: int, needle: str, limit: int):
+        hits = [hit for batch in streamed(partition, needle, limit) for hit in batch]
+        yield hits[:1]
+        assert release.wait(10), "the test never released the stream"
+        yield hits[1:]
+
+    monkeypatch.setattr(app.catalog, "stream_events", held_after_the_first_hit)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        screen = app.screen
+        screen.query_one(Input).insert_text_at_cursor("slippage")
+        options = screen.query_one(OptionList)
+        await wait_until(pilot, lambda: options.option_count == 1, "the first hit")
+        status = screen.query_one("#search-status", Static)
+        assert str(status.render()).startswith("0 sessions, 1 event so far (newest first)")
+        assert "searching" in str(status.render())
+        assert screen.searching
+        assert _events(screen, app) == {(PARENT, 6)}  # the newest
+        release.set()
+        await wait_until(pilot, lambda: not screen.searching, "all the hits")
+        await pilot.pause()
+        assert _events(screen, app) == {(ALL_KINDS, 6), (ALL_KINDS, 9), (PARENT, 6)}
+        assert str(status.render()).startswith("0 sessions, 3 events (newest first)")
+
+
+async def test_a_key_after_a_pause_searches_at_once_a_burst_once_quiet(
+    app_factory, fixture_db, monkeypatch
+):
+    monkeypatch.setattr(search_screen, "DEBOUNCE", 1.0)  # keys under Pilot: well within it
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        screen = app.screen
+        field = screen.query_one(Input)
+        searched: list[str] = []
+        run = screen._run
+        screen._run = lambda needle: (searched.append(needle), run(needle))[1]
+        screen._last_key = 0.0  # long ago: this edit searches at once, no wait
+        field.insert_text_at_cursor("sli")
+        await pilot.pause()
+        assert searched == ["sli"]
+        assert screen._debounce is None
+        for char in "ppage":  # a burst: each key within DEBOUNCE of the one before
+            field.insert_text_at_cursor(char)
+            await pilot.pause()
+        assert searched == ["sli"]  # nothing yet: waiting for the burst to end
+        await wait_until(pilot, lambda: searched == ["sli", "slippage"], "the burst's search")
+        await wait_until(pilot, lambda: not screen.searching, "its results")
+        assert _events(screen, app) == {(ALL_KINDS, 6), (ALL_KINDS, 9), (PARENT, 6)}
+
+
+async def test_a_short_needle_after_a_pause_waits_for_more_keys(
+    app_factory, fixture_db, monkeypatch
+):
+    """One or two characters have no trigram (a scan of every event): the first key of a
+    needle waits for the next, as a burst's keys do."""
+    monkeypatch.setattr(search_screen, "DEBOUNCE", 1.0)
+    app = app_factory(fixture_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.table.focus()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
+        screen = app.screen
+        searched: list[str] = []
+        run = screen._run
+        screen._run = lambda needle: (searched.append(needle), run(needle))[1]
+        screen._last_key = 0.0
+        screen.query_one(Input).insert_text_at_cursor("sl")
+        await pilot.pause()
+        assert searched == []
+        assert screen._debounce is not None
+        await wait_until(pilot, lambda: searched == ["sl"], "the short needle, once quiet")

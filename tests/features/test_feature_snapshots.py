@@ -84,7 +84,9 @@ def test_snapshot_search_results(snap_compare, app_factory, fixture_db):
         await pilot.press("slash")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
         app.screen.query_one(Input).insert_text_at_cursor("BTC-USD")
-        await wait_until(pilot, lambda: bool(app.screen.results), "the results")
+        await wait_until(
+            pilot, lambda: bool(app.screen.results) and not app.screen.searching, "the results"
+        )
         await settle(pilot)
         _still_cursors(app)
 

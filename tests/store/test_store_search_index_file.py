@@ -12,7 +12,7 @@ from _search_index_support import fill, index_meta, indexed_rows
 
 from store import Store, StoreIOError
 from store.search_index import SearchIndex
-from store.search_index_file import SCHEMA_VERSION, index_path_for
+from store.search_index_file import SCHEMA_VERSION, index_path_for, trigram_query
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_matching_uses_the_full_text_index(db: Store, index: SearchIndex) -> Non
         plan = conn.execute(
             "EXPLAIN QUERY PLAN SELECT rowid FROM event_text WHERE event_text MATCH ?"
             " AND rowid < ? ORDER BY rowid DESC LIMIT 5",
-            ('"risk"', 10**9),
+            (trigram_query("risk"), 10**9),
         ).fetchall()
     finally:
         conn.close()
