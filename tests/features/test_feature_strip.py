@@ -240,6 +240,10 @@ async def test_the_keys_are_in_the_help_and_the_palette(app_factory, fixture_db)
         from tests.app.harness import screen_text
 
         text = screen_text(app)
+        for _page in range(6):  # the keys fill more than a screen: read it page by page
+            app.screen.query_one("#help").scroll_page_down(animate=False)
+            await settle(pilot)
+            text += screen_text(app)
         assert "Next marker" in text
         assert "Previous alert" in text
         assert not [n for n in notices(app) if n[0] == "error"]
