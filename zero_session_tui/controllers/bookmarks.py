@@ -252,7 +252,10 @@ class Bookmarks:
 
         shown = ""
         if event is not None:
-            shown = f"{one_line(event.kind_label, 16)[0]}: {one_line(event.text, 120)[0]}"
+            # Short, so the note keeps its room in the list: Enter shows the event in full.
+            text, cut = one_line(event.text, 40)
+            more = "\u2026" if cut else ""
+            shown = f"{one_line(event.kind_label, 16)[0]}: {text}{more}"
         return BookmarkRow(ulid, seq, note, key, event.at if event else None, where, shown)
 
     # ---- the shown session's bookmarks only (b) --------------------------------------------
