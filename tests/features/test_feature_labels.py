@@ -7,15 +7,12 @@ file, never in the client's database, and survives a restart."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from store import SessionFilter
 from store.annotations import Annotations
 from store.session_labels import SessionLabel
 from tests.app.harness import (
@@ -36,44 +33,16 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import listed, notices, open_and_settle, wait_for_notice
+from tests.features._labels_support import ORPHAN, WIDE, key, prompt_cell, saved, seed
 from zero_session_tui import locations
 from zero_session_tui.screens.filter import FilterScreen
 from zero_session_tui.screens.overview import OverviewScreen
 from zero_session_tui.screens.prompt import PromptScreen
 from zero_session_tui.screens.search import SearchScreen
 
-ORPHAN = "01JZZZZZZZZZZZZZZZ0RPHAN1"
-WIDE = (200, 36)
-"""Wide enough for the first-prompt column to show a name and its tags uncut."""
-
-
-def _key(db: Path) -> str:
-    return str(db.resolve())
-
-
-def _seed(db: Path, labels: dict[str, tuple[str, str]]) -> None:
-    """Names and tags written before the app starts, as another browser would have."""
-    with Annotations.open(locations.annotations_file()) as notes:
-        for ulid, (name, tags) in labels.items():
-            notes.set_name(_key(db), ulid, name)
-            notes.set_tags(_key(db), ulid, tags)
-
-
-def _saved(db: Path, ulid: str) -> SessionLabel:
-    with Annotations.open(locations.annotations_file()) as notes:
-        return notes.labels_of(_key(db), [ulid]).get(ulid, SessionLabel())
-
 
 def _digest(db: Path) -> str:
     return hashlib.sha256(db.read_bytes()).hexdigest()
-
-
-def _prompt_cell(app, ulid: str) -> str:
-    table = app.table
-    for row, item in enumerate(table.items):
-        if item.session.ulid == ulid:
-            return str(table.get_row_at(row)[-1])
-    raise AssertionError(f"{ulid} is not listed")
 
 
 async def _answer(pilot, key: str, text: str | None) -> str:
@@ -110,24 +79,24 @@ async def test_R_names_the_highlighted_session_in_place_of_its_first_prompt(
         assert app.table.current_item().session.ulid == OPEN
         assert await _answer(pilot, "R", "  nightly  rebalance ") == ""
         await wait_for_notice(pilot, f"Named {OPEN}: nightly rebalance")
-        assert _prompt_cell(app, OPEN) == "nightly rebalance"
+        assert prompt_cell(app, OPEN) == "nightly rebalance"
         assert app.table.items[1].label == SessionLabel("nightly rebalance", ())
         assert "nightly rebalance" in screen_text(app)
-    assert _saved(fixture_db, OPEN) == SessionLabel("nightly rebalance", ())
+    assert saved(fixture_db, OPEN) == SessionLabel("nightly rebalance", ())
     assert _digest(fixture_db) == before  # the client's database: not one byte written
 
     again = app_factory(fixture_db)  # a restart: the name is read with the first page
     async with again.run_test(size=WIDE) as pilot:
         await ready(pilot)
-        assert _prompt_cell(again, OPEN) == "nightly rebalance"
+        assert prompt_cell(again, OPEN) == "nightly rebalance"
         again.table.focus()
         await pilot.press("down")
         assert await _answer(pilot, "R", None) == "nightly rebalance"  # Esc: kept
-        assert _saved(fixture_db, OPEN).name == "nightly rebalance"
+        assert saved(fixture_db, OPEN).name == "nightly rebalance"
         assert await _answer(pilot, "R", "   ") == "nightly rebalance"  # empty: removed
         await wait_for_notice(pilot, "Name removed")
-        assert _prompt_cell(again, OPEN) != "nightly rebalance"
-    assert _saved(fixture_db, OPEN) == SessionLabel()
+        assert prompt_cell(again, OPEN) != "nightly rebalance"
+    assert saved(fixture_db, OPEN) == SessionLabel()
 
 
 async def test_number_sign_tags_the_session_the_focused_replay_shows(app_factory, fixture_db):
@@ -139,17 +108,17 @@ async def test_number_sign_tags_the_session_the_focused_replay_shows(app_factory
         await pilot.press("home")
         assert await _answer(pilot, "number_sign", "#BTC, slow  btc") == ""
         await wait_for_notice(pilot, f"Tags of {ALL_KINDS}: #btc #slow")
-        assert _prompt_cell(app, ALL_KINDS).startswith("#btc #slow  ")  # before the prompt
+        assert prompt_cell(app, ALL_KINDS).startswith("#btc #slow  ")  # before the prompt
         assert await _answer(pilot, "R", "all kinds") == ""
-        assert _prompt_cell(app, ALL_KINDS) == "all kinds  #btc #slow"
+        assert prompt_cell(app, ALL_KINDS) == "all kinds  #btc #slow"
         assert app.replay.has_focus  # the replay still has it: R and # acted on its session
         assert await _answer(pilot, "number_sign", "slow") == "btc slow"
-        assert _prompt_cell(app, ALL_KINDS) == "all kinds  #slow"
-    assert _saved(fixture_db, ALL_KINDS) == SessionLabel("all kinds", ("slow",))
+        assert prompt_cell(app, ALL_KINDS) == "all kinds  #slow"
+    assert saved(fixture_db, ALL_KINDS) == SessionLabel("all kinds", ("slow",))
 
 
 async def test_F_filters_by_tag_and_name(app_factory, fixture_db):
-    _seed(fixture_db, {PARENT: ("parent run", "btc"), FORK: ("", "btc eth"), LONG: ("long", "")})
+    seed(fixture_db, {PARENT: ("parent run", "btc"), FORK: ("", "btc eth"), LONG: ("long", "")})
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -179,7 +148,7 @@ async def test_F_filters_by_tag_and_name(app_factory, fixture_db):
 
 
 async def test_O_over_a_tag_filter_counts_the_tagged_sessions(app_factory, fixture_db):
-    _seed(fixture_db, {PARENT: ("", "btc"), FORK: ("", "btc")})
+    seed(fixture_db, {PARENT: ("", "btc"), FORK: ("", "btc")})
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -197,7 +166,7 @@ async def test_O_over_a_tag_filter_counts_the_tagged_sessions(app_factory, fixtu
 async def test_s_sorts_named_sessions_first_by_name_then_the_rest_newest_first(
     app_factory, fixture_db
 ):
-    _seed(fixture_db, {HOSTILE: ("beta", ""), PARENT: ("Alpha", ""), ALL_KINDS: ("gamma", "x")})
+    seed(fixture_db, {HOSTILE: ("beta", ""), PARENT: ("Alpha", ""), ALL_KINDS: ("gamma", "x")})
     rest = [ulid for ulid in NEWEST_FIRST if ulid not in (HOSTILE, PARENT, ALL_KINDS)]
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -220,7 +189,7 @@ async def test_s_sorts_named_sessions_first_by_name_then_the_rest_newest_first(
 
 
 async def test_slash_lists_named_and_tagged_sessions_and_orphans(app_factory, fixture_db):
-    _seed(fixture_db, {PARENT: ("quote desk", "btc"), FORK: ("", "quotes"), ORPHAN: ("old", "btc")})
+    seed(fixture_db, {PARENT: ("quote desk", "btc"), FORK: ("", "quotes"), ORPHAN: ("old", "btc")})
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -273,7 +242,7 @@ async def test_a_corrupt_annotations_file_is_said_once_and_the_list_still_works(
 def test_snapshot_named_and_tagged_list(snap_compare, app_factory, fixture_db):
     """The list with two named sessions (one tagged, bold name then its tags) and one tagged
     but unnamed (tags before its first prompt); the others show their first prompt."""
-    _seed(
+    seed(
         fixture_db,
         {
             OPEN: ("nightly rebalance", "paper btc"),
@@ -300,16 +269,16 @@ async def test_a_hostile_name_written_by_another_program_is_shown_inert(app_fact
     hostile = "[@click=app.quit]x[/]\x1b[31m\u202eevil\x9b"
     with sqlite3.connect(path) as raw:  # not through clean_name: as another program might
         raw.execute(
-            "INSERT INTO session_names VALUES (?, ?, ?, 'then')", (_key(fixture_db), OPEN, hostile)
+            "INSERT INTO session_names VALUES (?, ?, ?, 'then')", (key(fixture_db), OPEN, hostile)
         )
         raw.execute(
-            "INSERT INTO session_tags VALUES (?, ?, ?, 'then')", (_key(fixture_db), OPEN, "\x1bt")
+            "INSERT INTO session_tags VALUES (?, ?, ?, 'then')", (key(fixture_db), OPEN, "\x1bt")
         )
     raw.close()
     app = app_factory(fixture_db)
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)
-        assert _prompt_cell(app, OPEN).startswith(
+        assert prompt_cell(app, OPEN).startswith(
             "[@click=app.quit]x[/]\u241b[31m\u27e8U+202E\u27e9"
         )
         text = screen_text(app)
@@ -321,54 +290,8 @@ async def test_a_hostile_name_written_by_another_program_is_shown_inert(app_fact
         assert app.is_running  # the markup did not act
 
 
-async def test_a_markdown_export_names_and_tags_the_session_in_its_header(
-    app_factory, fixture_db, zero_home
-):
-    _seed(fixture_db, {ALL_KINDS: ("all kinds", "slow btc")})
-    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
-    async with app.run_test(size=SIZE) as pilot:
-        await open_and_settle(pilot, ALL_KINDS)
-        await pilot.press("e")
-        await wait_for_notice(pilot, ".md")
-    markdown = (zero_home / "exports" / f"{ALL_KINDS}.md").read_text()
-    head, _, _ = markdown.partition("### 1 ")
-    assert "- events: 16\n- name: all kinds\n- tags: #btc #slow\n" in head
-
-
-async def test_labels_survive_a_replaced_client_file_and_are_kept_while_orphaned(
-    app_factory, fixture_db, forks_db, template_db
-):
-    _seed(fixture_db, {OPEN: ("nightly rebalance", "paper")})
-    fixture_db.unlink()
-    shutil.copyfile(forks_db, fixture_db)  # another file at the path, without that session
-    app = app_factory(fixture_db)
-    async with app.run_test(size=WIDE) as pilot:
-        await ready(pilot)
-        assert OPEN not in listed(app)
-        assert all(item.label.empty for item in app.table.items)
-        app.table.focus()
-        await pilot.press("slash")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
-        screen = app.screen
-        before = screen.results
-        screen.query_one(Input).insert_text_at_cursor("nightly")
-        await wait_until(pilot, lambda: screen.results is not before, "the results")
-        await settle(pilot)
-        first = str(screen.query_one(OptionList).get_option_at_index(0).prompt)
-        assert first.startswith("named    nightly rebalance  #paper")
-        assert "orphaned" in first
-    assert _saved(fixture_db, OPEN) == SessionLabel("nightly rebalance", ("paper",))  # kept
-
-    fixture_db.unlink()
-    shutil.copyfile(template_db, fixture_db)  # the session is back: so is its name
-    again = app_factory(fixture_db)
-    async with again.run_test(size=WIDE) as pilot:
-        await ready(pilot)
-        assert _prompt_cell(again, OPEN) == "nightly rebalance  #paper"
-
-
 async def test_a_click_on_the_first_prompt_header_sorts_by_name(app_factory, fixture_db):
-    _seed(fixture_db, {HOSTILE: ("beta", ""), PARENT: ("Alpha", "")})
+    seed(fixture_db, {HOSTILE: ("beta", ""), PARENT: ("Alpha", "")})
     app = app_factory(fixture_db)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -382,51 +305,6 @@ async def test_a_click_on_the_first_prompt_header_sorts_by_name(app_factory, fix
         await _reloaded(pilot)
         assert listed(app)[:2] == [PARENT, HOSTILE]
         assert str(table.columns["prompt"].label) == "name \u25b2"
-
-
-def test_the_name_sort_pages_two_databases_without_repeats_or_gaps(fixture_db, forks_db):
-    from tests.features._feature_support import CHILD_A, LONER, ROOT
-    from zero_session_tui.catalog import Catalog, ListOrder
-
-    _seed(fixture_db, {PARENT: ("b", ""), FORK: ("D", ""), ORPHAN: ("a: gone", "")})
-    _seed(forks_db, {LONER: ("c", ""), ROOT: ("A", "x"), CHILD_A: ("e", "x")})
-    catalog = Catalog.open([fixture_db, forks_db])
-    try:
-        everything = catalog.pager(page_size=2)
-        newest_first = [item.session.ulid for item in everything.rest()]
-        by_name = catalog.pager(page_size=2, order=ListOrder(sort="name", descending=False))
-        pages = []
-        while not by_name.exhausted:
-            pages.append([item.session.ulid for item in by_name.next_page()])
-        named = [ROOT, PARENT, LONER, FORK, CHILD_A]  # A b c D e; the orphan is not listed
-        assert pages[:3] == [named[0:2], named[2:4], [named[4], *pages[2][1:]]]
-        assert [u for page in pages for u in page] == [
-            *named,
-            *[u for u in newest_first if u not in named],
-        ]
-        assert by_name.total() == len(newest_first)
-        tagged = ListOrder(sort="name", descending=True, where=SessionFilter(tag="x"))
-        assert [item.session.ulid for item in catalog.pager(order=tagged).rest()] == [
-            CHILD_A,
-            ROOT,
-        ]
-    finally:
-        catalog.close()
-
-
-async def test_an_html_export_carries_the_name_and_tags(app_factory, fixture_db, zero_home):
-    _seed(fixture_db, {ALL_KINDS: ("all <kinds>", "slow btc")})
-    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
-    async with app.run_test(size=SIZE) as pilot:
-        await open_and_settle(pilot, ALL_KINDS)
-        await pilot.press("H")
-        await wait_for_notice(pilot, ".html")
-    page = (zero_home / "exports" / f"{ALL_KINDS}.html").read_text(encoding="utf-8")
-    found = re.search(r'<script type="application/json" id="zst-head">(.*?)</script>', page, re.S)
-    assert found is not None
-    head = json.loads(found.group(1))
-    assert (head["name"], head["tags"]) == ("all <kinds>", ["btc", "slow"])
-    assert "<kinds>" not in page  # escaped in the data block, set as text by the page
 
 
 async def test_R_and_number_sign_are_in_the_keys_screen_and_the_palette(app_factory, fixture_db):
