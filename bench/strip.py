@@ -3,7 +3,8 @@
 Builds (once, cached in ``bench/.cache/``) one session of 2M events through ``store``
 (``strip_dataset.py``), then prints the median and the best of N runs of:
 
-- the bins by time and by seq, read afresh (what the strip waits for when a session opens);
+- the bins by time and by seq, read afresh, in one lane and in the app's two (what the strip
+  waits for when a session opens);
 - the bins brought up to date (a live session's poll: the last bin read again);
 - the cells drawn from the bins (each cursor move or resize, on the UI thread);
 - the marker seeks, through the bins and without them (a plain keyset scan), including the
@@ -65,6 +66,11 @@ def _store_figures(db: Path, ulid: str, runs: int) -> None:
             note = f"{len(fresh.stats)} bins of {fresh.size:,} {'ms' if mode == 'time' else 'seqs'}"
             _row(f"bins by {mode}, read afresh", median, best, f"{note}, {counted:,} events")
             assert counted == EVENTS
+            median, best, laned = _timed(
+                runs, lambda key=key: read_bins(store, key, more=lambda: Store.open_readonly(db))
+            )
+            _row(f"bins by {mode}, read afresh in two lanes (as the app)", median, best)
+            assert laned == fresh
             median, best, _ = _timed(runs, lambda key=key, b=fresh: read_bins(store, key, b))
             _row(f"bins by {mode}, brought up to date (live poll)", median, best)
             bins[mode] = fresh

@@ -192,9 +192,9 @@ async def test_a_live_session_is_read_again_from_its_last_bin_on(
     priors: list[bool] = []
     original = strip_bins.read_bins
 
-    def spy(store, key, prior=None):
+    def spy(store, key, prior=None, more=None):
         priors.append(prior is not None)
-        return original(store, key, prior)
+        return original(store, key, prior, more)
 
     monkeypatch.setattr(strip_bins, "read_bins", spy)
     app = app_factory(fixture_db, args=["--session", OPEN])

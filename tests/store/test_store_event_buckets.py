@@ -156,3 +156,47 @@ def test_a_session_without_events_has_no_bins_until_its_first_events() -> None:
     grown = read_bins(store, (0, sid, "u", "time"), bins)
     assert grown.through_seq == 2
     assert grown.stats == read_bins(store, (0, sid, "u", "time")).stats
+
+
+@pytest.mark.parametrize("mode", ["time", "seq"])
+def test_a_long_session_read_in_two_lanes_gives_the_bins_of_one(
+    mode: str, tmp_path, monkeypatch
+) -> None:
+    from contextlib import contextmanager
+
+    from zero_session_tui import strip_bins
+
+    monkeypatch.setattr(strip_bins, "TWO_LANES_FROM", 500)
+    rng = random.Random(7)
+    path = tmp_path / "sessions.db"
+    clock = SettableClock(START)
+    with Store.open(path, clock=clock) as writer:
+        sid = writer.start_session("01JSTRIPTEST0000000000000", None, "0.4.0", None)
+        kinds = rng.choices([K(k) for k in SEVERITY], weights=[50, 20, 20, 2, 6, 2], k=3000)
+        _append(writer, sid, clock, kinds, [rng.choice([0.0, 1.0, 30.0]) for _ in kinds])
+    opened: list[int] = []
+
+    @contextmanager
+    def more():
+        opened.append(1)
+        with Store.open_readonly(path) as own:
+            yield own
+
+    key = (0, sid, "01JSTRIPTEST0000000000000", mode)
+    with Store.open_readonly(path) as store:
+        one_lane = read_bins(store, key)
+        two_lanes = read_bins(store, key, more=more)
+        assert opened == [1]
+        assert two_lanes == one_lane
+        assert sum(s.count for s in two_lanes.stats if s is not None) == 3000
+        # Brought up to date: a few short reads, no second lane.
+        assert read_bins(store, key, two_lanes, more=more) == one_lane
+        assert opened == [1]
+
+        @contextmanager
+        def broken():
+            raise OSError("the second lane cannot open")
+            yield store  # pragma: no cover
+
+        with pytest.raises(OSError, match="second lane"):
+            read_bins(store, key, more=broken)

@@ -105,10 +105,11 @@ class StripControls:
         def read() -> Bins:
             if prior is not None:  # a few short reads: the shared store
                 return strip_bins.read_bins(catalog.store(key[0]), key, prior)
-            # A read of the whole session: a store of its own, so the list's and the
-            # replay's short reads never queue behind its hundreds of statements.
+            # A read of the whole session: stores of its own (two lanes when it is long),
+            # so the list's and the replay's short reads never queue behind its hundreds of
+            # statements.
             with catalog.reader(key[0]) as store:
-                return strip_bins.read_bins(store, key)
+                return strip_bins.read_bins(store, key, more=lambda: catalog.reader(key[0]))
 
         def wanted(bins: Bins) -> bool:
             timeline = self.app.replay.timeline
