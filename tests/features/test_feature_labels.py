@@ -313,7 +313,7 @@ async def test_R_and_number_sign_are_in_the_keys_screen_and_the_palette(app_fact
         await ready(pilot)
         commands = {command.title: command.help for command in app.keys.system_commands()}
         assert commands["Name the session"] == "key R"
-        assert commands["Tags"] == "key #"
+        assert commands["Tag the session"] == "key #"  # one command, in the list and the replay
         await pilot.press("question_mark")
         await settle(pilot)
         text = screen_text(app)
@@ -322,4 +322,4 @@ async def test_R_and_number_sign_are_in_the_keys_screen_and_the_palette(app_fact
             await settle(pilot)
             text += screen_text(app)
         assert "Name the session" in text
-        assert re.search(r"#\s+Tags", text)
+        assert re.search(r"#\s+Tag the session", text)

@@ -306,7 +306,8 @@ async def test_the_keys_screen_lists_the_side_by_side_keys(app_factory, sbs_db):
         groups = dict(app.keys.help_groups())
         actions = {b.action for b in groups["Side by side (V)"]}
         assert {"align", "difference", "switch", "close", "move(1)"} <= actions
-        assert any(b.action == "app.side_by_side" for b in groups["Everywhere"])
+        for place in ("Session list", "Replay"):  # V in both panes
+            assert any(b.action == "app.side_by_side" for b in groups[place]), place
 
 
 async def test_a_parent_with_a_gap_in_its_seqs_is_shown_by_its_real_rows(app_factory, sbs_db):

@@ -120,15 +120,23 @@ class KeysAndCommands:
         )
         commands: list[_Command] = []
         seen: set[tuple[str, str]] = set()
+        # An app action bound in both panes (R, #, V) is one command, with no place.
+        owners: dict[str, set[str]] = {}
+        for place, _, bindings in places:
+            for binding in _bindings(bindings):
+                owners.setdefault(binding.action, set()).add(place)
         for place, target, bindings in places:
             for binding in _bindings(bindings):
                 if not binding.description or binding.action in MOVES:
                     continue
-                if (place, binding.action) in seen:
+                shared = binding.action.startswith("app.") and len(owners[binding.action]) > 1
+                where = "" if shared else place
+                if (where, binding.action) in seen:
                     continue
-                seen.add((place, binding.action))
+                seen.add((where, binding.action))
                 key = describe_keys(binding.key)
-                commands.append(_Command(place, key, binding.description, binding.action, target))
+                described = binding.tooltip or binding.description
+                commands.append(_Command(where, key, described, binding.action, target))
         return commands
 
     def system_commands(self) -> Iterable[SystemCommand]:

@@ -49,7 +49,7 @@ def describe_keys(keys: str) -> str:
 def _rows(bindings: Iterable[BindingType]) -> Iterable[tuple[str, str]]:
     for binding in bindings:
         if isinstance(binding, Binding):
-            key, description = binding.key, binding.description
+            key, description = binding.key, binding.tooltip or binding.description
         else:
             key, description = binding[0], binding[2] if len(binding) > 2 else binding[1]
         yield describe_keys(key), description or "\u2014"

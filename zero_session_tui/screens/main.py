@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..catalog import Catalog
+from ..widgets.key_footer import KeyFooter
 from ..widgets.replay import ReplayView
 from ..widgets.replay_bar import ReplayBar
 from ..widgets.session_table import SessionTable
@@ -37,27 +38,14 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Switch pane", show=False),
         Binding("slash", "app.search", "Search"),
         Binding("w", "app.wrap", "Wrap"),
-        Binding("O", "app.overview", "Overview", show=False),
+        Binding("O", "app.overview", "Overview"),
         Binding("f", "app.forks", "Forks", show=False),
         Binding("e", "app.export('md')", "Export Markdown", show=False),
         Binding("E", "app.export('jsonl')", "Export JSON Lines", show=False),
         Binding("H", "app.export('html')", "Export HTML replay", show=False),
         Binding("x", "app.export_redacted", "Export with redaction", show=False),
         Binding("d", "app.delete", "Delete session", show=False),
-        Binding("m", "app.bookmark('toggle')", "Bookmark on/off", show=False),
-        Binding("M", "app.bookmark('note')", "Note on the event", show=False),
-        Binding("]", "app.bookmark('next')", "Next bookmark", show=False),
-        Binding("[", "app.bookmark('previous')", "Previous bookmark", show=False),
-        Binding("b", "app.bookmark('session')", "This session's bookmarks", show=False),
         Binding("B", "app.bookmark('list')", "All bookmarks", show=False),
-        Binding("R", "app.label('name')", "Name the session", show=False),
-        Binding("number_sign", "app.label('tags')", "Tags", show=False),
-        Binding("}", "app.strip('next_marker')", "Next marker", show=False),
-        Binding("{", "app.strip('previous_marker')", "Previous marker", show=False),
-        Binding(">", "app.strip('next_alert')", "Next alert", show=False),
-        Binding("<", "app.strip('previous_alert')", "Previous alert", show=False),
-        Binding("T", "app.strip('toggle')", "Timeline strip by time/seq", show=False),
-        Binding("V", "app.side_by_side", "Side by side", show=False),
     ]
 
     def __init__(
@@ -85,7 +73,7 @@ class MainScreen(Screen[None]):
             yield ReplayView(self.catalog, self.tz, id="replay")
             yield TimelineStrip(id="timeline-strip")
             yield ReplayBar(id="replay-bar")
-        yield Footer()
+        yield KeyFooter()
 
     starting = True
     """Until the first page of the list (or the ``--session`` asked for) is shown, keys are

@@ -14,7 +14,7 @@ from typing import ClassVar, TypeAlias
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -24,12 +24,12 @@ from textual.strip import Strip
 from store import EventKind, StoredEvent
 
 from ..catalog import Catalog, SessionKey
-from ..kinds import KINDS
 from ..replay_timing import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from . import replay_messages as messages
 from .event_line import LineStyles, render_event_line
+from .replay_keys import REPLAY_BINDINGS
 from .replay_pages import Pages
 from .replay_playback import Playback, Scheduler
 
@@ -60,33 +60,7 @@ class ReplayView(ScrollView, can_focus=True):
         *(f"replay--{kind.value}" for kind in EventKind),
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "Start", show=False),
-        Binding("end,G", "last", "End / follow", show=False),
-        Binding("enter", "expand", "Full text", show=False),
-        Binding("space", "play", "Play/pause"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus", "speed(-1)", "Slower", show=False),
-        Binding("full_stop", "step(1)", "Step forward", show=False),
-        Binding("comma", "step(-1)", "Step back", show=False),
-        Binding("a", "auto_pause", "Auto-pause on warn/alert", show=False),
-        Binding("colon", "request('jump')", "Jump to seq", show=False),
-        Binding("slash", "request('find')", "Find"),
-        Binding("n", "find_next(1)", "Next match", show=False),
-        Binding("N", "find_next(-1)", "Previous match", show=False),
-        *(
-            Binding(info.key, f"toggle_kind('{info.value}')", f"{info.label} on/off", show=False)
-            for info in KINDS
-        ),
-        Binding("t", "toggle_time", "Time abs/rel", show=False),
-        Binding("c", "request('copy_text')", "Copy text (up to 1 MiB)", show=False),
-        Binding("y", "request('copy_link')", "Copy ulid#seq", show=False),
-        Binding("escape", "back", "Stop replay / sessions", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = REPLAY_BINDINGS  # in replay_keys.py
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     absolute_time: reactive[bool] = reactive(False, init=False)

@@ -55,6 +55,10 @@ class SessionTable(DataTable[Text]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", show=True),
+        # The app's actions on the highlighted session (also keys of the replay, on its own).
+        Binding("R", "app.label('name')", "Name", tooltip="Name the session"),
+        Binding("number_sign", "app.label('tags')", "Tags", tooltip="Tag the session"),
+        Binding("V", "app.side_by_side", "Side by side"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g,home", "scroll_top", "Top", show=False),
