@@ -182,6 +182,12 @@ class ZeroSessionApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """What the first frame does not show: the welcome (over it), the live follow."""
+        if self.replay.timeline is not None:
+            # Shown while the screen was being mounted (a ``--session`` the warm start had
+            # read): that Changed was made in the screen's context, so Textual took the
+            # screen for its sender and stopped it there, and the bar, the strip and the
+            # bookmarks never heard of the session. Say it again from the replay itself.
+            self.replay.call_later(self.replay.announce)
         if self.welcome:
             self.first_run.check()
         if self.follow_changes:
