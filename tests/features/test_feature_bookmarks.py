@@ -184,6 +184,27 @@ def _every_bookmark(db: Path) -> None:
     )
 
 
+async def test_a_long_note_is_in_view_and_the_list_never_scrolls_sideways(
+    app_factory, fixture_db
+):
+    """The note is the user's own words: at 80 columns a 150-character note and its event
+    are both cut to their columns (with an ellipsis), not run off the edge behind a
+    horizontal scroll bar as when the columns sized themselves to their longest cell."""
+    long_note = "re-check the fill price against the venue report " * 3
+    _seed(fixture_db, [("here", ALL_KINDS, 4, long_note)])
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_and_settle(pilot, ALL_KINDS)
+        await pilot.press("B")
+        await wait_until(pilot, lambda: isinstance(app.screen, BookmarksScreen), "the list")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        text = screen_text(app)
+        assert "re-check the \u2026" in text  # the note's cut is shown, not hidden
+
+
 async def test_B_lists_every_bookmark_orphans_included_and_Enter_opens_one(app_factory, fixture_db):
     _every_bookmark(fixture_db)
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
