@@ -184,9 +184,7 @@ def _every_bookmark(db: Path) -> None:
     )
 
 
-async def test_a_long_note_is_in_view_and_the_list_never_scrolls_sideways(
-    app_factory, fixture_db
-):
+async def test_a_long_note_is_in_view_and_the_list_never_scrolls_sideways(app_factory, fixture_db):
     """The note is the user's own words: at 80 columns a 150-character note and its event
     are both cut to their columns (with an ellipsis), not run off the edge behind a
     horizontal scroll bar as when the columns sized themselves to their longest cell."""
