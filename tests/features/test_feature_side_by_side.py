@@ -15,6 +15,7 @@ from textual import events
 
 from tests.app.harness import FORBIDDEN, SIZE, ready, screen_text, wait_until
 from tests.features._feature_support import listed, notices, open_and_settle
+from tests.features._labels_support import seed
 from tests.features._side_by_side_data import (
     BASE,
     BASE_EVENTS,
@@ -244,6 +245,22 @@ async def test_m_in_the_picker_marks_and_v_on_another_session_opens_the_two(app_
         assert app.side_by_side.marked is None
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the list again")
+
+
+async def test_the_picker_shows_a_sessions_name_and_tags_as_the_list_does(app_factory, sbs_db):
+    """A named session is found by its name in the picker too, not by a first prompt the
+    user replaced with that name in the list."""
+    seed(sbs_db, {BASE: ("nightly baseline", "ci, baseline")})
+    app = app_factory(sbs_db, args=STILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("V")  # on RERUN: BASE is in the picker
+        await wait_until(pilot, lambda: isinstance(app.screen, SessionPickerScreen), "picker")
+        picker = app.screen
+        await wait_until(pilot, lambda: len(picker.items) == 2, "the picker's sessions")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "nightly baseline  #baseline #ci" in text
 
 
 async def test_v_on_the_marked_session_unmarks_it(app_factory, sbs_db):

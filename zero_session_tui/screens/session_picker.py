@@ -113,8 +113,13 @@ class SessionPickerScreen(ModalScreen[Picked | None]):
         label.append(f"  {plural(item.summary.event_count, 'event'):>13}", style="dim")
         if session.parent_ulid is not None:
             label.append("  \u2442 fork", style="italic")
-        if item.first_prompt:
+        if item.label.name:  # as the list shows it: the name in place of the first prompt
+            label.append(f"  {one_line(item.label.name, 80)[0]}", style="bold")
+        elif item.first_prompt:
             label.append(f"  {one_line(item.first_prompt, 80)[0]}")
+        if item.label.tags:
+            tags = " ".join(f"#{tag}" for tag in item.label.tags)
+            label.append(f"  {one_line(tags, 80)[0]}", style="dim")
         return label
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
