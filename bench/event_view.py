@@ -60,7 +60,7 @@ async def _until(pilot: Any, condition: Any, timeout: float = 120.0) -> None:
 
 
 async def _round(db: Path) -> dict[str, float]:
-    options = parse_args(["--db", str(db), "--session", f"{ULID}#2"])
+    options = parse_args(["--db", str(db), "--session", f"{ULID}#2", "--no-welcome"])
     catalog = Catalog.open(options.databases)
     app: Any = make_app(options, catalog, clock=lambda: START, tz=UTC)
     timings: dict[str, float] = {}

@@ -107,7 +107,7 @@ async def _open_once(path: Path, lines: int) -> float:
     from zero_session_tui.__main__ import make_app
     from zero_session_tui.screens.forks import ForksScreen
 
-    options = parse_args(["--db", str(path), "--session", PARENT, "--no-live"])
+    options = parse_args(["--db", str(path), "--session", PARENT, "--no-live", "--no-welcome"])
     catalog = Catalog.open(options.databases)
     try:
         app = make_app(options, catalog)

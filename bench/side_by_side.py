@@ -155,7 +155,7 @@ async def _until(pilot: Any, condition: Callable[[], bool]) -> None:
 async def _app_round(db: Path, fork: str) -> tuple[float, float]:
     from zero_session_tui.screens.side_by_side import SideBySideScreen
 
-    options = parse_args(["--db", str(db), "--no-live", "--session", fork])
+    options = parse_args(["--db", str(db), "--no-live", "--no-welcome", "--session", fork])
     catalog = Catalog.open(options.databases)
     try:
         app = make_app(options, catalog, clock=lambda: NOW, tz=UTC)

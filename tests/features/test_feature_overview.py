@@ -4,8 +4,11 @@ list to that day (its other filters kept); Esc closes and changes nothing."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
+
+from textual.widgets import DataTable
 
 from store import SessionFilter, Store
 from store.overview import read_overview
@@ -23,6 +26,7 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import listed
+from zero_session_tui.controllers import overview as overview_controller
 from zero_session_tui.screens.main import MainScreen
 from zero_session_tui.screens.overview import OverviewScreen
 
@@ -40,9 +44,11 @@ async def _overview(pilot) -> OverviewScreen:
     app = pilot.app
     await pilot.press("O")
     await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the overview")
+    screen = app.screen
+    assert isinstance(screen, OverviewScreen)
+    await wait_until(pilot, lambda: screen.overview is not None, "the overview's numbers")
     await pilot.pause()
-    assert isinstance(app.screen, OverviewScreen)
-    return app.screen
+    return screen
 
 
 async def test_o_shows_the_overview_of_the_filtered_list(app_factory, fixture_db):
@@ -109,3 +115,47 @@ def test_snapshot_overview_of_the_fixture(snap_compare, app_factory, fixture_db)
         await _overview(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
+    app_factory, fixture_db, monkeypatch
+):
+    """A million events take a second to read: the dialog says it is reading meanwhile
+    (Enter does nothing yet), then shows the numbers; Esc during the read closes it and the
+    late result is dropped."""
+    gate = threading.Event()
+    real = overview_controller.read_overview
+
+    def slow(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(overview_controller, "read_overview", slow)
+    app = app_factory(fixture_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("O")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the dialog")
+        screen = app.screen
+        await pilot.pause()
+        assert screen.overview is None
+        assert "reading\u2026" in screen_text(app)
+        assert screen.query_one(DataTable).loading
+        await pilot.press("enter")  # no day yet: stays up, the list unfiltered
+        assert app.screen is screen
+        gate.set()
+        await wait_until(pilot, lambda: screen.overview is not None, "the numbers")
+        await pilot.pause()
+        assert "on 5 days" in screen_text(app)
+        assert not screen.query_one(DataTable).loading
+        await pilot.press("escape")
+        gate.clear()
+        await pilot.press("O")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "again")
+        await pilot.press("escape")  # closed while reading
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the list")
+        gate.set()
+        await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), "the late read")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.state.list_order.where.is_empty

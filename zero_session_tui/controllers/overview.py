@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from store import SessionFilter
 from store.overview import Overview, merge_overviews, read_overview
+
+from ..workers import run_in_thread
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
@@ -25,9 +26,13 @@ class SessionOverview:
         self.catalog = app.catalog
 
     def show(self) -> None:
-        """Read the overview of the list's sessions (its filter applied), then show it."""
+        """The overview of the list's sessions (its filter applied): its dialog at once, its
+        numbers when the worker has read them (a second on a million events)."""
+        from ..screens.overview import OverviewScreen
+
+        if isinstance(self.app.screen, OverviewScreen):
+            return  # O pressed twice: it is up already
         where, tz, catalog = self.state.list_order.where, self.app.tz, self.catalog
-        note = self.app.session_list.filter_note()
 
         def read() -> Overview:
             return merge_overviews(
@@ -39,27 +44,21 @@ class SessionOverview:
                 for partition in catalog.partitions
             )
 
-        self.app.in_thread(
-            read,
-            lambda overview: self._shown(overview, where, note),
-            group="overview",
-            exclusive=True,
-            failure="Cannot read the overview",
-            # the list's filter changed meanwhile: this overview is of other sessions
-            wanted=lambda _: self.state.list_order.where == where,
-        )
-
-    def _shown(self, overview: Overview, where: SessionFilter, note: str) -> None:
-        from ..screens.overview import OverviewScreen
-
-        if isinstance(self.app.screen, OverviewScreen):
-            return  # O pressed twice: the first read's overview is up already
-
         def chosen(day: date | None) -> None:
             if day is not None:
                 self.filter_to(day)
 
-        self.app.push_screen(OverviewScreen(overview, note), chosen)
+        screen = OverviewScreen(self.app.session_list.filter_note())
+        self.app.push_screen(screen, chosen)
+        # The dialog's own worker: closed before the read is done, its result is dropped.
+        run_in_thread(
+            screen,
+            read,
+            screen.show,
+            group="overview",
+            failure="Cannot read the overview",
+            failed=screen.failed,
+        )
 
     def filter_to(self, day: date) -> None:
         """The list filtered to sessions started on the local ``day`` (its other filters

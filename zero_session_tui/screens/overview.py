@@ -67,28 +67,37 @@ class OverviewScreen(ModalScreen[date | None]):
         Binding("enter", "choose", "Filter list to day", priority=True),
     ]
 
-    def __init__(self, overview: Overview, note: str) -> None:
+    def __init__(self, note: str, overview: Overview | None = None) -> None:
         super().__init__()
         self.overview = overview
+        """None until the read (in the controller's worker) has arrived: ``show``."""
         self.note = note
 
     def compose(self) -> ComposeResult:
-        overview = self.overview
-        sessions = sum(day.sessions for day in overview.days)
-        heading = Text("Overview", style="bold")
-        days = len(overview.days)
-        heading.append(f"  {_count(sessions, 'session')} on {_count(days, 'day')}")
-        heading.append(f"  ({self.note})" if self.note else "  (every session listed)")
         with Vertical(id="overview"):
-            yield Static(heading)
-            yield Static(self._activity(), id="overview-spark")
+            yield Static(self._heading(), id="overview-heading")
+            yield Static(id="overview-spark")
             yield DataTable(id="overview-days", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Top prompted commands", style="bold"))
-            yield Static(self._commands(), id="overview-commands")
+            yield Static(id="overview-commands")
         yield Footer()  # this dialog's own keys
 
-    def _activity(self) -> Text:
-        values = [day.events for day in self.overview.days]
+    def _heading(self, trouble: str = "") -> Text:
+        heading = Text("Overview", style="bold")
+        overview = self.overview
+        if trouble:
+            heading.append(f"  {trouble}", style=self._colour("error"))
+        elif overview is None:
+            heading.append("  reading\u2026", style="dim")
+        else:
+            sessions = sum(day.sessions for day in overview.days)
+            days = len(overview.days)
+            heading.append(f"  {_count(sessions, 'session')} on {_count(days, 'day')}")
+        heading.append(f"  ({self.note})" if self.note else "  (every session listed)")
+        return heading
+
+    def _activity(self, overview: Overview) -> Text:
+        values = [day.events for day in overview.days]
         line = Text("events by day  ", style="dim")
         line.append(spark(values), style=self._colour("accent"))
         return line
@@ -96,13 +105,13 @@ class OverviewScreen(ModalScreen[date | None]):
     def _colour(self, name: str) -> str:
         return self.app.theme_variables.get(name, "")
 
-    def _commands(self) -> Table:
+    def _commands(self, overview: Overview) -> Table:
         table = Table(box=None, min_width=40)
         table.add_column("command", no_wrap=True)
         table.add_column("count", justify="right")
-        for command in self.overview.top():
+        for command in overview.top():
             table.add_row(Text(inert(command.command)), Text(f"{command.count:,}"))
-        if not self.overview.commands:
+        if not overview.commands:
             table.add_row(Text("none", style="dim"), Text(""))
         return table
 
@@ -112,9 +121,23 @@ class OverviewScreen(ModalScreen[date | None]):
         for name in ("sessions", "events", "warn", "alert"):
             table.add_column(name, key=name)
         table.add_column("", key="bar")
-        largest = max((day.events for day in self.overview.days), default=0)
+        table.focus()
+        if self.overview is None:
+            table.loading = True  # the dialog is up at once; its numbers when read
+        else:
+            self.show(self.overview)
+
+    def show(self, overview: Overview) -> None:
+        """The overview read: the days, the activity line and the commands filled in."""
+        self.overview = overview
+        self.query_one("#overview-heading", Static).update(self._heading())
+        self.query_one("#overview-spark", Static).update(self._activity(overview))
+        self.query_one("#overview-commands", Static).update(self._commands(overview))
+        table: DataTable[Text | str] = self.query_one(DataTable)
+        table.loading = False
+        largest = max((day.events for day in overview.days), default=0)
         warn, alert, accent = (self._colour(c) for c in ("warning", "error", "accent"))
-        for day in self.overview.days:
+        for day in overview.days:
             table.add_row(
                 day.day.isoformat(),
                 Text(f"{day.sessions:,}", justify="right"),
@@ -124,9 +147,15 @@ class OverviewScreen(ModalScreen[date | None]):
                 Text(bar(day.events, largest), style=accent),
                 key=day.day.isoformat(),
             )
-        if self.overview.days:
-            table.move_cursor(row=len(self.overview.days) - 1)  # the latest day
-        table.focus()
+        if overview.days:
+            table.move_cursor(row=len(overview.days) - 1)  # the latest day
+
+    def failed(self, error: Exception) -> None:
+        """The read failed (reported as a notice too): said in the dialog, nothing listed."""
+        self.query_one(DataTable).loading = False
+        self.query_one("#overview-heading", Static).update(
+            self._heading("cannot be read (see the notice)")
+        )
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         message.stop()  # a click on the highlighted row: as Enter
@@ -134,7 +163,7 @@ class OverviewScreen(ModalScreen[date | None]):
 
     def action_choose(self) -> None:
         """The day under the cursor (nothing when there is no day)."""
-        days = self.overview.days
+        days = self.overview.days if self.overview is not None else ()
         row = self.query_one(DataTable).cursor_row
         if 0 <= row < len(days):
             self.dismiss(days[row].day)
