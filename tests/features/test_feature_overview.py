@@ -140,14 +140,18 @@ async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
         await pilot.pause()
         assert screen.overview is None
         assert "reading\u2026" in screen_text(app)
-        assert screen.query_one(DataTable).loading
+        table = screen.query_one(DataTable)
+        assert table.row_count == 0
+        assert app.focused is table
         await pilot.press("enter")  # no day yet: stays up, the list unfiltered
         assert app.screen is screen
         gate.set()
         await wait_until(pilot, lambda: screen.overview is not None, "the numbers")
         await pilot.pause()
         assert "on 5 days" in screen_text(app)
-        assert not screen.query_one(DataTable).loading
+        assert app.focused is table
+        await pilot.press("up")
+        assert table.cursor_row == len(screen.overview.days) - 2
         await pilot.press("escape")
         gate.clear()
         await pilot.press("O")

@@ -122,9 +122,9 @@ class OverviewScreen(ModalScreen[date | None]):
             table.add_column(name, key=name)
         table.add_column("", key="bar")
         table.focus()
-        if self.overview is None:
-            table.loading = True  # the dialog is up at once; its numbers when read
-        else:
+        # Up at once, saying it is reading (the heading); not ``loading``: a loading widget
+        # gives its focus up, and the footer's keys would come back in another order.
+        if self.overview is not None:
             self.show(self.overview)
 
     def show(self, overview: Overview) -> None:
@@ -134,7 +134,6 @@ class OverviewScreen(ModalScreen[date | None]):
         self.query_one("#overview-spark", Static).update(self._activity(overview))
         self.query_one("#overview-commands", Static).update(self._commands(overview))
         table: DataTable[Text | str] = self.query_one(DataTable)
-        table.loading = False
         largest = max((day.events for day in overview.days), default=0)
         warn, alert, accent = (self._colour(c) for c in ("warning", "error", "accent"))
         for day in overview.days:
@@ -152,7 +151,6 @@ class OverviewScreen(ModalScreen[date | None]):
 
     def failed(self, error: Exception) -> None:
         """The read failed (reported as a notice too): said in the dialog, nothing listed."""
-        self.query_one(DataTable).loading = False
         self.query_one("#overview-heading", Static).update(
             self._heading("cannot be read (see the notice)")
         )
