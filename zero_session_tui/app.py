@@ -119,7 +119,7 @@ class ZeroSessionApp(App[None]):
     def ui_alive(self) -> bool:
         """False once the main screen's widgets are gone (the app is closing): results that
         arrive from workers then have nowhere to go and are dropped."""
-        return bool(self.main.query(ReplayBar))
+        return self.main.bar.is_attached
 
     @property
     def table(self) -> SessionTable:

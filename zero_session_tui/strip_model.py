@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from store.event_buckets import BucketStats
 
 from .strip_bins import Bins
 
-__all__ = ["LEVELS", "Cell", "StripView", "build_view", "seek_seq"]
+__all__ = [
+    "LEVELS",
+    "Cell",
+    "StripLayout",
+    "StripView",
+    "build_view",
+    "layout",
+    "marked",
+    "seek_seq",
+]
 
 LEVELS: Final = 8
 """Heights a cell's count is drawn at (1..8, of the busiest cell)."""
@@ -69,18 +78,21 @@ def _merge(stats: list[BucketStats]) -> BucketStats | None:
     return merged
 
 
-def build_view(
-    bins: Bins | None,
-    width: int,
-    *,
-    bookmarks: Collection[int] = (),
-    head: int | None = None,
-    window: tuple[int, int] | None = None,
-    mode: str = "time",
-) -> StripView:
-    """The strip of ``bins`` over ``width`` cells (an empty strip while there are none)."""
-    if bins is None or bins.empty or width <= 0:
-        return StripView((), mode, loading=bins is None)
+@dataclass(frozen=True, slots=True, eq=False)
+class StripLayout:
+    """The part of a strip that depends only on the bins and the width: each cell's count,
+    kind and height, and which cells each bin is drawn over. Made when either changes, then
+    marked on every cursor move (``marked``), which is the cheap part."""
+
+    bins: Bins
+    width: int
+    cells: tuple[Cell, ...]
+    """Unmarked: no head, window or bookmark."""
+    cells_of_bin: dict[int, tuple[int, ...]]
+
+
+def layout(bins: Bins, width: int) -> StripLayout:
+    """The cells of ``bins`` over ``width`` cells (``bins`` not empty, ``width`` > 0)."""
     groups = _groups(bins, width)
     merged = [_merge([s for i in group if (s := bins.stats[i]) is not None]) for group in groups]
     # Heights: a cell groups 3 or 4 bins alike (382 bins over 118 cells); by count alone
@@ -97,12 +109,35 @@ def build_view(
     for cell, group in enumerate(groups):
         for index in group:
             cells_of_bin.setdefault(index, []).append(cell)
+    cells = []
+    for cell, stats in enumerate(merged):
+        if stats is None:
+            cells.append(Cell())
+            continue
+        level = max(1, min(LEVELS, math.ceil(density[cell] * LEVELS / busiest - 1e-9)))
+        cells.append(
+            Cell(stats.count, stats.top_kind, level, stats.first_seq, stats.mode_changes > 0)
+        )
+    frozen = {index: tuple(found) for index, found in cells_of_bin.items()}
+    return StripLayout(bins, width, tuple(cells), frozen)
 
-    def cells_of(seq: int) -> list[int]:
+
+def marked(
+    laid: StripLayout,
+    *,
+    bookmarks: Collection[int] = (),
+    head: int | None = None,
+    window: tuple[int, int] | None = None,
+    mode: str = "time",
+) -> StripView:
+    """``laid`` with the play head, the rows on screen and the bookmarks marked."""
+    bins = laid.bins
+
+    def cells_of(seq: int) -> tuple[int, ...]:
         index = bins.bin_of(seq)
-        return cells_of_bin.get(index, []) if index is not None else []
+        return laid.cells_of_bin.get(index, ()) if index is not None else ()
 
-    marked = {c for seq in bookmarks for c in cells_of(seq)}
+    marks = {c for seq in bookmarks for c in cells_of(seq)}
     heads = set(cells_of(head)) if head is not None else set()
     shown: set[int] = set()
     if window is not None:
@@ -110,26 +145,28 @@ def build_view(
         high = high if high is not None else len(bins.stats) - 1
         if low is not None:
             for index in range(low, high + 1):
-                shown.update(cells_of_bin.get(index, []))
-    cells = []
-    for cell, stats in enumerate(merged):
-        if stats is None:
-            cells.append(Cell(bookmark=cell in marked, head=cell in heads, window=cell in shown))
-            continue
-        level = max(1, min(LEVELS, math.ceil(density[cell] * LEVELS / busiest - 1e-9)))
-        cells.append(
-            Cell(
-                stats.count,
-                stats.top_kind,
-                level,
-                stats.first_seq,
-                stats.mode_changes > 0,
-                cell in marked,
-                cell in heads,
-                cell in shown,
-            )
+                shown.update(laid.cells_of_bin.get(index, ()))
+    cells = list(laid.cells)
+    for cell in marks | heads | shown:
+        cells[cell] = replace(
+            cells[cell], bookmark=cell in marks, head=cell in heads, window=cell in shown
         )
     return StripView(tuple(cells), mode)
+
+
+def build_view(
+    bins: Bins | None,
+    width: int,
+    *,
+    bookmarks: Collection[int] = (),
+    head: int | None = None,
+    window: tuple[int, int] | None = None,
+    mode: str = "time",
+) -> StripView:
+    """The strip of ``bins`` over ``width`` cells (an empty strip while there are none)."""
+    if bins is None or bins.empty or width <= 0:
+        return StripView((), mode, loading=bins is None)
+    return marked(layout(bins, width), bookmarks=bookmarks, head=head, window=window, mode=mode)
 
 
 def seek_seq(view: StripView, cell: int) -> int | None:

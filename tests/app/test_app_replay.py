@@ -207,3 +207,23 @@ async def test_clicking_an_event_moves_the_cursor_there(app_factory, fixture_db)
         await pilot.click(ReplayView, offset=(20, 1 + 3))  # border row, then the fourth row
         assert replay.cursor == 3
         assert _subtitle(app) == "seq 4 \u00b7 4 of 16 events"
+
+
+async def test_a_theme_change_redraws_the_kept_lines_in_its_colours(app_factory, fixture_db):
+    """The pane keeps its drawn lines and their component styles: a new theme (ctrl+p, or
+    ``App.theme``) must not leave the rows on screen in the old theme's colours."""
+    app = app_factory(fixture_db, args=["--session", ALL_KINDS])
+    async with app.run_test(size=SIZE) as pilot:
+        replay = await _open(pilot, ALL_KINDS)
+
+        def styles() -> list[object]:
+            return [segment.style for segment in replay.render_line(0)]
+
+        dark = styles()
+        app.theme = "textual-light"
+        await settle(pilot)
+        light = styles()
+        assert light != dark
+        app.theme = "textual-dark"
+        await settle(pilot)
+        assert styles() == dark

@@ -85,6 +85,30 @@ async def test_the_window_band_follows_a_scroll_without_the_cursor(app_factory, 
         assert strip.view.cells[-1].head  # the cursor stayed on the last event
 
 
+async def test_a_move_that_changes_no_cell_does_not_redraw_the_strip(
+    app_factory, big_db, monkeypatch
+):
+    """Every cursor key repainted the strip (two rows, a style lookup per cell): now a move
+    whose head and band stay in the same cells leaves it as drawn; one that leaves them
+    redraws it."""
+    from tests.app.harness import BIG
+
+    app = app_factory(big_db, args=["--session", BIG, "--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _opened(pilot, BIG)
+        strip = app.main.query_one(TimelineStrip)
+        shown: list[object] = []
+        real = strip.show
+        monkeypatch.setattr(strip, "show", lambda view: (shown.append(view), real(view)))
+        await pilot.press("k")  # one row up in a session of thousands: the same cell
+        await settle(pilot)
+        assert shown == []
+        await pilot.press("home")
+        await settle(pilot)
+        assert len(shown) == 1
+        assert strip.view.cells[0].head
+
+
 async def test_right_and_left_curly_brackets_step_between_markers(app_factory, fixture_db):
     app = app_factory(fixture_db, args=["--session", ALL_KINDS])
     async with app.run_test(size=SIZE) as pilot:

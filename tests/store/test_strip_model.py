@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from store.event_buckets import BucketStats
 from zero_session_tui.strip_bins import Bins
-from zero_session_tui.strip_model import LEVELS, build_view, seek_seq
+from zero_session_tui.strip_model import LEVELS, build_view, layout, marked, seek_seq
 
 
 def _bins(per_bin: list[list[str]]) -> Bins:
@@ -71,3 +71,16 @@ def test_no_bins_yet_is_an_empty_strip_that_says_it_is_loading() -> None:
     assert build_view(None, 80).cells == ()
     assert build_view(None, 80).loading
     assert not build_view(_bins([]), 80).loading
+
+
+def test_a_layout_is_marked_again_for_each_move_and_stays_unmarked() -> None:
+    """The cells of bins at a width are made once (``layout``); every cursor move only marks
+    them (``marked``), giving what ``build_view`` gives and leaving the layout as it was."""
+    bins = _bins([["system"], ["alert"], ["system"], ["warn", "prompt"]])
+    laid = layout(bins, 8)
+    before = laid.cells
+    for head, window, marks in ((1, (1, 2), [3]), (4, (3, 5), []), (None, None, [1, 5])):
+        view = marked(laid, bookmarks=marks, head=head, window=window)
+        assert view == build_view(bins, 8, bookmarks=marks, head=head, window=window)
+    assert laid.cells is before
+    assert not any(c.head or c.window or c.bookmark for c in laid.cells)

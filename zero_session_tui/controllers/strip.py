@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from .. import strip_bins
 from ..strip_bins import BinKey, Bins
-from ..strip_model import build_view
+from ..strip_model import StripLayout, build_view, layout, marked
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
@@ -55,6 +55,8 @@ class StripControls:
         """The session and last seq the latest read was for: read again only once the
         replay has more (never in a loop for rows the database no longer has)."""
         self.width = 0
+        self._layout: StripLayout | None = None
+        """The cells of ``bins`` at ``width``, kept while both are: a move only marks them."""
 
     @property
     def strip(self) -> TimelineStrip:
@@ -154,15 +156,18 @@ class StripControls:
             top = min(replay.scroll_offset.y, replay.rows - 1)
             bottom = min(top + max(1, replay.scrollable_content_region.height) - 1, replay.rows - 1)
             window = (timeline.seq_of_row(top), timeline.seq_of_row(bottom))
-        view = build_view(
-            self.bins if timeline is not None else None,
-            self.width or self.strip.size.width,
-            bookmarks=list(self.app.bookmarks.marks) if timeline is not None else [],
-            head=head,
-            window=window,
-            mode=self.mode,
-        )
-        self.strip.show(view)
+        bins = self.bins if timeline is not None else None
+        width = self.width or self.strip.size.width
+        bookmarks = list(self.app.bookmarks.marks) if timeline is not None else []
+        if bins is None or bins.empty or width <= 0:
+            view = build_view(bins, width, mode=self.mode)
+        else:
+            laid = self._layout
+            if laid is None or laid.bins is not bins or laid.width != width:
+                laid = self._layout = layout(bins, width)
+            view = marked(laid, bookmarks=bookmarks, head=head, window=window, mode=self.mode)
+        if view != self.strip.view:  # a move within one cell changes nothing drawn
+            self.strip.show(view)
 
     # ---- the keys and clicks ---------------------------------------------------------------
 

@@ -83,6 +83,8 @@ class ReplayView(ScrollView, can_focus=True):
         self.pages = Pages(self)
         self._keep_replay_of: SessionKey | None = None
         self._find_note: tuple[int, str] | None = None
+        self._looks: dict[bool, LineStyles] = {}
+        """The line styles, focused and not (``_styles``)."""
 
     # ---- what is shown ---------------------------------------------------------------------
 
@@ -179,7 +181,22 @@ class ReplayView(ScrollView, can_focus=True):
 
     # ---- Line API --------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        # The CSS changed (a theme, a pseudo-class): the looks and the lines drawn with them.
+        super().notify_style_update()
+        self._looks.clear()
+        self._lines.clear()
+
     def _styles(self) -> LineStyles:
+        """The component styles of a line, kept until the CSS changes (0.8 ms to look up, for
+        every line drawn afresh)."""
+        focused = self.has_focus
+        looks = self._looks.get(focused)
+        if looks is None:
+            looks = self._looks[focused] = self._look_up()
+        return looks
+
+    def _look_up(self) -> LineStyles:
         get = self.get_component_rich_style
         return LineStyles(
             base=self.rich_style,

@@ -170,6 +170,11 @@ class SidePane(Widget, can_focus=True):
 
     # ---- Line API --------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        # The CSS changed (a theme): lines kept from before are in its old colours.
+        super().notify_style_update()
+        self._lines.clear()
+
     def _styles(self) -> LineStyles:
         get = self.get_component_rich_style
         return LineStyles(

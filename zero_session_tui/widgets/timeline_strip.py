@@ -8,6 +8,7 @@ app to seek (``SeekRequested``); a resize tells it the new width (``Resized``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Final
 
 from rich.segment import Segment
@@ -89,8 +90,16 @@ class TimelineStrip(Widget):
 
     # ---- drawing ---------------------------------------------------------------------------
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"strip--{name}", partial=True)
+    def _styles(self) -> Callable[[str], Style]:
+        """Each component style looked up once per line drawn, not once per cell."""
+        found: dict[str, Style] = {}
+
+        def style(name: str) -> Style:
+            if name not in found:
+                found[name] = self.get_component_rich_style(f"strip--{name}", partial=True)
+            return found[name]
+
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -98,30 +107,35 @@ class TimelineStrip(Widget):
         cells = self.view.cells[:width]
         if y > 1 or not cells:
             return Strip.blank(width, base)
-        window = self._style("window")
+        style = self._styles()
+        window = style("window")
         segments = [
-            self._bar(cell, base, window) if y == 0 else self._mark(cell, base, window)
+            self._bar(cell, base, window, style)
+            if y == 0
+            else self._mark(cell, base, window, style)
             for cell in cells
         ]
         return Strip(segments).extend_cell_length(width, base)
 
-    def _bar(self, cell: Cell, base: Style, window: Style) -> Segment:
-        style = base + self._style(cell.kind) if cell.kind is not None else base
+    @staticmethod
+    def _bar(cell: Cell, base: Style, window: Style, style: Callable[[str], Style]) -> Segment:
+        look = base + style(cell.kind) if cell.kind is not None else base
         if cell.window:
-            style += window
-        return Segment(BARS[min(cell.level, LEVELS)], style)
+            look += window
+        return Segment(BARS[min(cell.level, LEVELS)], look)
 
-    def _mark(self, cell: Cell, base: Style, window: Style) -> Segment:
+    @staticmethod
+    def _mark(cell: Cell, base: Style, window: Style, style: Callable[[str], Style]) -> Segment:
         # The rows on screen are a band on both rows, under whatever mark is there.
         shown = base + window if cell.window else base
         if cell.head:
-            return Segment(HEAD_MARK, shown + self._style("head"))
+            return Segment(HEAD_MARK, shown + style("head"))
         if cell.bookmark:
-            return Segment(STRIP_BOOKMARK_MARK, shown + self._style("bookmark"))
+            return Segment(STRIP_BOOKMARK_MARK, shown + style("bookmark"))
         if cell.mode_change:
-            return Segment(MODE_MARK, shown + self._style("mode_change"))
+            return Segment(MODE_MARK, shown + style("mode_change"))
         if cell.window:
-            return Segment(WINDOW_MARK, shown + self._style("marks"))
+            return Segment(WINDOW_MARK, shown + style("marks"))
         return Segment(" ", base)
 
     # ---- input -----------------------------------------------------------------------------
