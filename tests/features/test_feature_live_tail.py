@@ -306,3 +306,37 @@ async def test_the_follow_log_shows_every_row_appended_in_order(
     polls = [line for line in log.read_text().splitlines() if line.startswith("poll ")]
     assert polls
     assert all(float(line.split()[2]) >= 0 for line in polls)
+
+
+async def test_a_poll_that_only_lengthens_a_full_pane_lays_nothing_out(
+    app_factory, fixture_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each poll set the pane's virtual size, a reactive that lays out the whole screen (26 ms
+    of every poll at 100 events/s). Once the pane is full and its scrollbar up, a poll that
+    only adds rows moves the scrollbar's thumb and follows the end, with no layout."""
+    app = app_factory(fixture_db, args=["--session", LIVE])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, LIVE)
+        replay = app.replay
+        async with writer(fixture_db) as live:
+            assert await live.send(f"append {LIVE} 60") == "appended 65"
+            await within(pilot, lambda: replay.rows == 65, "the pane grows to 65 events")
+            await pilot.pause()
+            assert replay.show_vertical_scrollbar
+            layouts: list[bool] = []
+            real = replay.refresh
+
+            def refresh(*regions, **options):
+                layouts.append(bool(options.get("layout")))
+                return real(*regions, **options)
+
+            monkeypatch.setattr(replay, "refresh", refresh)
+            assert await live.send(f"append {LIVE} 3") == "appended 68"
+            await within(pilot, lambda: replay.rows == 68, "the pane grows to 68 events")
+            await pilot.pause()
+        assert layouts
+        assert not any(layouts)
+        assert replay.virtual_size.height == 68
+        assert replay.vertical_scrollbar.window_virtual_size == 68
+        assert replay.scroll_offset.y == replay.max_scroll_y == 68 - replay.size.height
+        assert replay.cursor == 67  # following the end
