@@ -11,6 +11,7 @@ import pytest
 from tests.app.harness import SIZE, record_notifications, settle, shown_ulid, wait_until
 from zero_session_tui.catalog import SessionPager
 from zero_session_tui.formatting import short_ulid
+from zero_session_tui.screens.search import SearchScreen
 
 
 def _ulids(app) -> list[str]:
@@ -88,6 +89,23 @@ async def test_keys_typed_before_the_list_is_shown_are_kept_in_order(
         await settle(pilot)
         assert app.table.cursor_row == 3
         assert app.focused is app.replay  # Enter opened it
+
+
+async def test_a_held_app_key_acts_when_the_screen_itself_replays_it(app_factory, many_db: Path):
+    """On a warm start the first page is shown from the screen's own mount, so the held keys
+    are replayed from the screen's context; a key made there had the screen as its sender,
+    stopped bubbling below the app, and an app binding like / was lost (seen in tmux: a /
+    typed at the first frame opened nothing, 2 launches in 4)."""
+    app = app_factory(many_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.table.row_count > 0, "the first page")
+        await settle(pilot)
+        screen = app.main
+        screen.starting = True  # as before the first page: keys are held
+        await pilot.press("slash")
+        assert app.screen is screen
+        screen.call_later(screen.started)  # replayed from the screen's own context
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search")
 
 
 async def test_quit_typed_during_start_up_quits_at_once(

@@ -108,7 +108,13 @@ class MainScreen(Screen[None]):
         self.starting = False
         held, self._held = self._held, []
         for event in held:
-            self.app.post_message(events.Key(event.key, event.character))
+            # Sent as from the app, as Textual's own Pilot sends keys: a message made here
+            # has this screen as its sender, and bubbling stops at a message's sender, so the
+            # key never came back up to the app and its bindings (/, O, w ...) were never
+            # checked: a key typed at the first frame was lost whenever the first page had
+            # been read before the screen mounted (the warm start).
+            key = events.Key(event.key, event.character)
+            self.app.post_message(key.set_sender(self.app))
 
     @property
     def table(self) -> SessionTable:
