@@ -39,6 +39,7 @@ from .screens.main import MainScreen
 from .warmup import Warmup
 from .widgets.replay import ReplayView
 from .widgets.replay_bar import ReplayBar
+from .widgets.replay_messages import ReplayProgress
 from .widgets.session_table import SessionTable
 from .widgets.timeline_strip import TimelineStrip
 from .workers import report, run_in_thread
@@ -236,8 +237,13 @@ class ZeroSessionApp(App[None]):
     # ---- the replay pane's messages --------------------------------------------------------
 
     def on_replay_view_changed(self, message: ReplayView.Changed) -> None:
+        self.replay_changed(message.progress)
+
+    def replay_changed(self, progress: ReplayProgress) -> None:
+        """The bar, the bookmarks and the strip follow the replay (each does nothing when
+        what it shows is unchanged)."""
         if self.ui_alive:  # posted as the app closes: the bar is gone
-            self.bar.show_progress(message.progress)
+            self.bar.show_progress(progress)
             self.bookmarks.follow_shown()
             self.timeline_strip.follow_shown()
 

@@ -60,6 +60,20 @@ class StripView:
     mode: str = "time"
     loading: bool = False
 
+    def looks_like(self, other: StripView) -> bool:
+        """Drawn the same (a live session's last bin counted more events at the same
+        height): the counts and first seqs may differ, what is on screen does not."""
+        return (
+            self.mode == other.mode
+            and self.loading == other.loading
+            and len(self.cells) == len(other.cells)
+            and all(
+                (a.kind, a.level, a.mode_change, a.bookmark, a.head, a.window)
+                == (b.kind, b.level, b.mode_change, b.bookmark, b.head, b.window)
+                for a, b in zip(self.cells, other.cells, strict=True)
+            )
+        )
+
 
 def _groups(bins: Bins, width: int) -> list[range]:
     count = len(bins.stats)

@@ -340,3 +340,30 @@ async def test_a_poll_that_only_lengthens_a_full_pane_lays_nothing_out(
         assert replay.vertical_scrollbar.window_virtual_size == 68
         assert replay.scroll_offset.y == replay.max_scroll_y == 68 - replay.size.height
         assert replay.cursor == 67  # following the end
+
+
+async def test_a_poll_that_only_grows_the_shown_session_leaves_the_list_undrawn(
+    app_factory, fixture_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every poll said the list's total again, and the table (a DataTable, all its rows drawn
+    again on any refresh) was repainted twice a second for nothing; the pane, its bar and
+    strip change in the poll's one batch."""
+    from zero_session_tui.controllers import follow
+
+    monkeypatch.setattr(follow, "LIST_ROWS_EVERY_S", 600.0)  # the rows' own update waits
+    app = app_factory(fixture_db, args=["--session", LIVE])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_and_settle(pilot, LIVE)
+        replay, table = app.replay, app.table
+        async with writer(fixture_db) as live:
+            assert await live.send(f"append {LIVE} 3") == "appended 8"
+            await within(pilot, lambda: replay.rows == 8, "the pane grows to 8 events")
+            await pilot.pause()
+            drawn: list[object] = []
+            real = table.refresh
+            monkeypatch.setattr(table, "refresh", lambda *a, **k: (drawn.append(a), real(*a, **k)))
+            assert await live.send(f"append {LIVE} 2") == "appended 10"
+            await within(pilot, lambda: replay.rows == 10, "the pane grows to 10 events")
+            await within(pilot, lambda: "10 of 10 events" in str(replay.border_subtitle), "bar")
+            await pilot.pause()
+        assert drawn == []

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from textual.widgets import DataTable
 
 from store import SessionFilter, Store
+from store.errors import SqliteError
 from store.overview import read_overview
 from tests.app.harness import (
     FORK,
@@ -163,3 +164,27 @@ async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert app.state.list_order.where.is_empty
+
+
+async def test_a_read_that_fails_is_said_in_the_dialog_and_once_as_a_notice(
+    app_factory, fixture_db, monkeypatch
+):
+    def locked(*args, **kwargs):
+        raise SqliteError("database is locked")
+
+    monkeypatch.setattr(overview_controller, "read_overview", locked)
+    app = app_factory(fixture_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("O")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the dialog")
+        await wait_until(pilot, lambda: "cannot be read" in screen_text(app), "the trouble")
+        said = [(n.title, n.message) for n in app._notifications if n.severity == "error"]
+        assert len(said) == 1
+        assert said[0][0] == "Cannot read the overview"
+        assert "database is locked" in said[0][1]
+        assert "\n" not in said[0][1]
+        await pilot.press("enter")  # nothing to choose: the dialog stays, the list unfiltered
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the list")

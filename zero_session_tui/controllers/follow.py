@@ -26,6 +26,7 @@ from ..follow_reads import (
     SessionMoved,
     SessionsRefreshed,
 )
+from ..widgets.replay_messages import ReplayProgress
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
@@ -128,6 +129,12 @@ class LiveFollow:
         in flight then finds no widgets)."""
         if not self.app.ui_alive:
             return
+        # One frame for all a poll changes (the pane, its bar and strip, the list's row), not
+        # one for the pane and another when the replay's Changed message has come round.
+        with self.app.batch_update():
+            self._apply(result)
+
+    def _apply(self, result: PollResult) -> None:
         if self.log is not None:
             self.log.poll(result.seconds)
         if result.files:
@@ -165,6 +172,7 @@ class LiveFollow:
             return
         live = grew.session.ended_at is None
         replay.grow(timeline.grown(grew.session, grew.shape, grew.appended), live)
+        self.app.replay_changed(ReplayProgress.of(replay))  # in this poll's frame
         if self.log is not None:
             self.log.grew(grew.base, grew.shape)
 

@@ -166,8 +166,11 @@ class StripControls:
             if laid is None or laid.bins is not bins or laid.width != width:
                 laid = self._layout = layout(bins, width)
             view = marked(laid, bookmarks=bookmarks, head=head, window=window, mode=self.mode)
-        if view != self.strip.view:  # a move within one cell changes nothing drawn
-            self.strip.show(view)
+        strip = self.strip
+        if view.looks_like(strip.view):  # a move within one cell, a bin counting more
+            strip.view = view  # its counts and first seqs, for a click; nothing to draw
+        else:
+            strip.show(view)
 
     # ---- the keys and clicks ---------------------------------------------------------------
 

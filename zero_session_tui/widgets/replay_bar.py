@@ -20,6 +20,8 @@ class ReplayBar(Static):
         self.counts: dict[str, int] = {}
         self.kinds: frozenset[str] | None = None
         self._progress = ReplayProgress()
+        self._shown: Text | None = None
+        self._shown_width = 0
 
     def set_counts(self, counts: dict[str, int], kinds: frozenset[str] | None) -> None:
         self.counts = counts
@@ -39,6 +41,9 @@ class ReplayBar(Static):
         line = self._line(names=True)
         if width and line.cell_len > width:
             line = self._line(names=False)
+        if line == self._shown and width == self._shown_width:
+            return  # the same line again (a poll's Changed after its counts): no repaint
+        self._shown, self._shown_width = line, width
         # One line high whatever it says (``#replay-bar`` in app.tcss): no layout of the whole
         # screen for it, which every cursor key (j, PgDn) and every live poll paid.
         self.update(line, layout=False)

@@ -260,6 +260,8 @@ class SessionTable(DataTable[Text]):
         self._update_title()
 
     def set_total(self, total: int) -> None:
+        if total == self.total:
+            return  # every live poll says it: the title and the table are as they were
         self.total = total
         self._update_title()
         self.refresh()  # the note of an empty filtered list
