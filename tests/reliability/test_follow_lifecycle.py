@@ -91,6 +91,12 @@ def test_a_file_replaced_under_the_app_is_noticed_and_reopened(tmp_path: Path, f
         )
         relisted = await wait_until(pilot, lambda: app.table.row_count == 3, timeout=10)
         gone = await wait_until(pilot, lambda: app.state.shown_key is None, timeout=10)
+        # Its notice is a message the app handles after this (``App.notify`` posts it).
+        await wait_until(
+            pilot,
+            lambda: any("not in the new file" in str(n.message) for n in notifications(app)),
+            timeout=10,
+        )
         return noticed, relisted, gone, [str(n.message) for n in notifications(app)]
 
     _, (noticed, relisted, gone, said) = run_app([db], scenario, args=["--no-welcome"], clock=_now)
@@ -130,6 +136,13 @@ def test_a_session_deleted_by_another_process_while_shown(tmp_path: Path, figure
         stopped = await wait_until(pilot, lambda: app.replay.timeline is None, timeout=10)
         took = time.monotonic() - started
         dropped = await wait_until(pilot, lambda: app.table.row_count == 1, timeout=10)
+        # ``App.notify`` posts a message: the notice is listed once the app has handled it,
+        # which under load came after the row was gone (a race of the test, seen in CI).
+        await wait_until(
+            pilot,
+            lambda: any("deleted" in str(n.message) for n in notifications(app)),
+            timeout=10,
+        )
         said = [str(n.message) for n in notifications(app)]
         return stopped, dropped, said, took
 
