@@ -285,6 +285,12 @@ def test_the_pages_a_followed_session_leaves_behind_are_let_go(tmp_path: Path) -
         catalog.close()
 
 
+async def _appended(pilot, live, count: int, total: int) -> None:
+    """The writer process appends ``count`` events to LIVE; the pane grows to ``total``."""
+    assert await live.send(f"append {LIVE} {count}") == f"appended {total}"
+    await within(pilot, lambda: pilot.app.replay.rows == total, f"the pane grows to {total}")
+
+
 async def test_the_follow_log_shows_every_row_appended_in_order(
     app_factory, fixture_db, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -294,12 +300,9 @@ async def test_the_follow_log_shows_every_row_appended_in_order(
     app = app_factory(fixture_db, args=["--session", LIVE])
     async with app.run_test(size=SIZE) as pilot:
         await open_and_settle(pilot, LIVE)
-        replay = app.replay
         async with writer(fixture_db) as live:
-            assert await live.send(f"append {LIVE} 3") == "appended 8"
-            await within(pilot, lambda: replay.rows == 8, "the pane grows to 8 events")
-            assert await live.send(f"append {LIVE} 2") == "appended 10"
-            await within(pilot, lambda: replay.rows == 10, "the pane grows to 10 events")
+            await _appended(pilot, live, 3, 8)
+            await _appended(pilot, live, 2, 10)
         await asyncio.sleep(0)
     grew = [line.split()[1:] for line in log.read_text().splitlines() if line.startswith("grew")]
     assert grew == [["6", "8", "3", "1", "8"], ["9", "10", "2", "1", "10"]]
@@ -319,8 +322,7 @@ async def test_a_poll_that_only_lengthens_a_full_pane_lays_nothing_out(
         await open_and_settle(pilot, LIVE)
         replay = app.replay
         async with writer(fixture_db) as live:
-            assert await live.send(f"append {LIVE} 60") == "appended 65"
-            await within(pilot, lambda: replay.rows == 65, "the pane grows to 65 events")
+            await _appended(pilot, live, 60, 65)
             await pilot.pause()
             assert replay.show_vertical_scrollbar
             layouts: list[bool] = []
@@ -331,8 +333,7 @@ async def test_a_poll_that_only_lengthens_a_full_pane_lays_nothing_out(
                 return real(*regions, **options)
 
             monkeypatch.setattr(replay, "refresh", refresh)
-            assert await live.send(f"append {LIVE} 3") == "appended 68"
-            await within(pilot, lambda: replay.rows == 68, "the pane grows to 68 events")
+            await _appended(pilot, live, 3, 68)
             await pilot.pause()
         assert layouts
         assert not any(layouts)
@@ -356,14 +357,12 @@ async def test_a_poll_that_only_grows_the_shown_session_leaves_the_list_undrawn(
         await open_and_settle(pilot, LIVE)
         replay, table = app.replay, app.table
         async with writer(fixture_db) as live:
-            assert await live.send(f"append {LIVE} 3") == "appended 8"
-            await within(pilot, lambda: replay.rows == 8, "the pane grows to 8 events")
+            await _appended(pilot, live, 3, 8)
             await pilot.pause()
             drawn: list[object] = []
             real = table.refresh
             monkeypatch.setattr(table, "refresh", lambda *a, **k: (drawn.append(a), real(*a, **k)))
-            assert await live.send(f"append {LIVE} 2") == "appended 10"
-            await within(pilot, lambda: replay.rows == 10, "the pane grows to 10 events")
+            await _appended(pilot, live, 2, 10)
             await within(pilot, lambda: "10 of 10 events" in str(replay.border_subtitle), "bar")
             await pilot.pause()
         assert drawn == []

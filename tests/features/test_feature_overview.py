@@ -41,12 +41,18 @@ async def _filtered(pilot, spec: SessionFilter, ulids: list[str]) -> None:
     await wait_until(pilot, lambda: listed(app) == ulids, f"the list filtered to {ulids}")
 
 
-async def _overview(pilot) -> OverviewScreen:
+async def _dialog(pilot) -> OverviewScreen:
+    """O pressed: the dialog up (its numbers maybe still being read)."""
     app = pilot.app
     await pilot.press("O")
     await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the overview")
     screen = app.screen
     assert isinstance(screen, OverviewScreen)
+    return screen
+
+
+async def _overview(pilot) -> OverviewScreen:
+    screen = await _dialog(pilot)
     await wait_until(pilot, lambda: screen.overview is not None, "the overview's numbers")
     await pilot.pause()
     return screen
@@ -135,9 +141,7 @@ async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
     app = app_factory(fixture_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("O")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the dialog")
-        screen = app.screen
+        screen = await _dialog(pilot)
         await pilot.pause()
         assert screen.overview is None
         assert "reading\u2026" in screen_text(app)
@@ -155,8 +159,7 @@ async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
         assert table.cursor_row == len(screen.overview.days) - 2
         await pilot.press("escape")
         gate.clear()
-        await pilot.press("O")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "again")
+        await _dialog(pilot)
         await pilot.press("escape")  # closed while reading
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the list")
         gate.set()
@@ -176,8 +179,7 @@ async def test_a_read_that_fails_is_said_in_the_dialog_and_once_as_a_notice(
     app = app_factory(fixture_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("O")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), "the dialog")
+        await _dialog(pilot)
         await wait_until(pilot, lambda: "cannot be read" in screen_text(app), "the trouble")
         said = [(n.title, n.message) for n in app._notifications if n.severity == "error"]
         assert len(said) == 1

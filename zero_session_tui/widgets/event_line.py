@@ -10,14 +10,21 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
+from textual.widget import Widget
 
-from store import StoredEvent
+from store import EventKind, StoredEvent
 
 from ..formatting import clock_offset, local_time
 from ..kinds import KIND_GLYPHS, UNKNOWN_GLYPH
 from ..sanitize import inert, one_line
 
-__all__ = ["BOOKMARK_MARK", "LineStyles", "render_event_line", "time_column_width"]
+__all__ = [
+    "BOOKMARK_MARK",
+    "LineLooks",
+    "LineStyles",
+    "render_event_line",
+    "time_column_width",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,46 @@ class LineStyles:
     unknown: Style
     cursor: Style
     match: Style
+
+
+class LineLooks:
+    """A pane's line styles from its component classes (``{prefix}--seq``, ``--time``, one per
+    kind, ``--unknown``, ``--cursor`` and ``match``), looked up once for each focus state and
+    kept until ``clear`` (the pane's ``notify_style_update``): about 0.8 ms to look up, for
+    every line drawn afresh."""
+
+    def __init__(self, widget: Widget, prefix: str, match: str) -> None:
+        self._widget = widget
+        self._prefix = prefix
+        self._match = match
+        self._kept: dict[bool, LineStyles] = {}
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def get(self) -> LineStyles:
+        widget = self._widget
+        focused = widget.has_focus
+        looks = self._kept.get(focused)
+        if looks is None:
+            looks = self._kept[focused] = self._look_up(focused)
+        return looks
+
+    def _look_up(self, focused: bool) -> LineStyles:
+        widget, prefix = self._widget, self._prefix
+
+        def get(name: str) -> Style:
+            return widget.get_component_rich_style(f"{prefix}--{name}", partial=True)
+
+        return LineStyles(
+            base=widget.rich_style,
+            seq=get("seq"),
+            time=get("time"),
+            kinds={kind.value: get(kind.value) for kind in EventKind},
+            unknown=get("unknown"),
+            cursor=get("cursor") if focused else Style(reverse=True),
+            match=get(self._match),
+        )
 
 
 BOOKMARK_MARK = "\u25c6"

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import ClassVar, TypeAlias
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
@@ -28,7 +27,7 @@ from ..replay_timing import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from . import replay_messages as messages
-from .event_line import LineStyles, render_event_line
+from .event_line import LineLooks, render_event_line
 from .replay_keys import REPLAY_BINDINGS
 from .replay_pages import Pages
 from .replay_playback import Playback, Scheduler
@@ -83,8 +82,7 @@ class ReplayView(ScrollView, can_focus=True):
         self.pages = Pages(self)
         self._keep_replay_of: SessionKey | None = None
         self._find_note: tuple[int, str] | None = None
-        self._looks: dict[bool, LineStyles] = {}
-        """The line styles, focused and not (``_styles``)."""
+        self._looks = LineLooks(self, "replay", match="match")
 
     # ---- what is shown ---------------------------------------------------------------------
 
@@ -200,27 +198,6 @@ class ReplayView(ScrollView, can_focus=True):
         self._looks.clear()
         self._lines.clear()
 
-    def _styles(self) -> LineStyles:
-        """The component styles of a line, kept until the CSS changes (0.8 ms to look up, for
-        every line drawn afresh)."""
-        focused = self.has_focus
-        looks = self._looks.get(focused)
-        if looks is None:
-            looks = self._looks[focused] = self._look_up()
-        return looks
-
-    def _look_up(self) -> LineStyles:
-        get = self.get_component_rich_style
-        return LineStyles(
-            base=self.rich_style,
-            seq=get("replay--seq", partial=True),
-            time=get("replay--time", partial=True),
-            kinds={kind.value: get(f"replay--{kind.value}", partial=True) for kind in EventKind},
-            unknown=get("replay--unknown", partial=True),
-            cursor=get("replay--cursor", partial=True) if self.has_focus else Style(reverse=True),
-            match=get("replay--match", partial=True),
-        )
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         timeline = self.timeline
@@ -251,7 +228,7 @@ class ReplayView(ScrollView, can_focus=True):
                 origin=timeline.origin,
                 absolute=self.absolute_time,
                 tz=self.tz,
-                styles=self._styles(),
+                styles=self._looks.get(),
                 console=self.app.console,
                 is_cursor=cursor_state > 0,
                 highlight=self.highlight,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
@@ -29,7 +28,7 @@ from ..catalog import Catalog, describe
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from ..workers import run_in_thread
-from .event_line import LineStyles, render_event_line
+from .event_line import LineLooks, render_event_line
 
 __all__ = ["DIFF_MARK", "SidePane"]
 
@@ -110,6 +109,7 @@ class SidePane(Widget, can_focus=True):
         """Rows outside the session that say something (e.g. row -1: where a fork started)."""
         self.pending: set[int] = set()
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._looks = LineLooks(self, "side-pane", match="diff")
 
     # ---- what is shown ---------------------------------------------------------------------
 
@@ -173,21 +173,8 @@ class SidePane(Widget, can_focus=True):
     def notify_style_update(self) -> None:
         # The CSS changed (a theme): lines kept from before are in its old colours.
         super().notify_style_update()
+        self._looks.clear()
         self._lines.clear()
-
-    def _styles(self) -> LineStyles:
-        get = self.get_component_rich_style
-        return LineStyles(
-            base=self.rich_style,
-            seq=get("side-pane--seq", partial=True),
-            time=get("side-pane--time", partial=True),
-            kinds={kind.value: get(f"side-pane--{kind.value}", partial=True) for kind in EventKind},
-            unknown=get("side-pane--unknown", partial=True),
-            cursor=get("side-pane--cursor", partial=True)
-            if self.has_focus
-            else Style(reverse=True),
-            match=get("side-pane--diff", partial=True),
-        )
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
@@ -216,7 +203,7 @@ class SidePane(Widget, can_focus=True):
                 origin=timeline.origin,
                 absolute=self.absolute_time,
                 tz=self.tz,
-                styles=self._styles(),
+                styles=self._looks.get(),
                 console=self.app.console,
                 is_cursor=cursor_state > 0,
                 marked=differs,
