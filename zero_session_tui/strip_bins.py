@@ -102,6 +102,12 @@ def _merged(bins: Bins, size: int) -> tuple[list[int], list[BucketStats | None]]
     return starts, stats
 
 
+def _joined(one: BucketStats | None, other: BucketStats | None) -> BucketStats | None:
+    if one is None or other is None:
+        return one if other is None else other
+    return one.merged(other)
+
+
 def _stats_of(
     store: Store, session_id: int, ranges: list[tuple[int, int]]
 ) -> list[BucketStats | None]:
@@ -171,13 +177,16 @@ def read_bins(
     starts: list[int] = []
     stats: list[BucketStats | None] = []
     next_first = first
-    if prior is not None:
-        # The last bin may have grown: it is read again, with every bin after it.
+    resumed: BucketStats | None = None
+    if prior is not None and prior.through_seq is not None:
+        # The last bin may have grown: only its events after the last seq counted are read
+        # (never the whole bin again: a live session's last bin by time can hold all that
+        # was appended since it was shown), then every bin after it.
         starts, stats = _merged(prior, size)
-        next_first = starts.pop()
-        stats.pop()
+        next_first = prior.through_seq + 1
+        resumed = stats.pop()
     ranges: list[tuple[int, int]] = []  # each new bin's (first seq, one past its last)
-    for index in range(len(stats), count):
+    for index in range(len(stats), max(count, len(stats) + 1)):
         if index + 1 < count:
             if mode == "seq":
                 bound = origin + (index + 1) * size
@@ -190,8 +199,12 @@ def read_bins(
         next_first = max(next_first, bound)
     if ranges and last - ranges[0][0] < TWO_LANES_FROM:
         more = None
+    read = _read_stats(store, session_id, ranges, more)
+    if prior is not None:  # the first range is the rest of the resumed bin (started before)
+        ranges, grown = ranges[1:], read.pop(0)
+        stats.append(_joined(resumed, grown))
     starts.extend(first_seq for first_seq, _ in ranges)
-    stats.extend(_read_stats(store, session_id, ranges, more))
+    stats.extend(read)
     starts.append(last + 1)
     return Bins(key, origin, size, tuple(starts), tuple(stats))
 

@@ -127,6 +127,36 @@ def test_bins_brought_up_to_date_after_appends_equal_bins_read_afresh(mode) -> N
         assert (bins.size, bins.starts, bins.stats) == (fresh.size, fresh.starts, fresh.stats)
 
 
+@pytest.mark.parametrize("mode", ["seq", "time"])
+def test_an_update_counts_only_the_events_after_the_last_seq_counted(mode, monkeypatch) -> None:
+    # A session written long ago and appended to now (as the live tail's): by time, every new
+    # event falls in the last bin, which a poll must not count again from its start.
+    rng = random.Random(11)
+    store, sid, clock = _random_session(rng, 500)
+    key = (0, sid, "u", mode)
+    bins = read_bins(store, key)
+    clock.now += timedelta(days=300)
+    asked: list[tuple[int, int]] = []
+    original = store.bucket_stats
+
+    def spy(session_id: int, first_seq: int, last_seq: int) -> BucketStats | None:
+        asked.append((first_seq, last_seq))
+        return original(session_id, first_seq, last_seq)
+
+    monkeypatch.setattr(store, "bucket_stats", spy)
+    for _ in range(5):
+        counted = bins.through_seq
+        assert counted is not None
+        asked.clear()
+        kinds = rng.choices(list(K), k=40)
+        _append(store, sid, clock, kinds, [0.1 for _ in kinds])
+        bins = read_bins(store, key, bins)
+        assert asked
+        assert min(first for first, _ in asked) == counted + 1
+        fresh = read_bins(store, key)
+        assert (bins.size, bins.starts, bins.stats) == (fresh.size, fresh.starts, fresh.stats)
+
+
 @pytest.mark.parametrize("seed", [4, 5])
 def test_marker_seeks_through_the_bins_agree_with_a_plain_walk(seed) -> None:
     rng = random.Random(seed)
