@@ -16,7 +16,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Final, Self
@@ -82,6 +82,9 @@ class Pane:
         self._client: subprocess.Popen[bytes] | None = None
         self._pids: list[int] = []
         self._socket_path: Path | None = None
+        self._watching = False
+        self._first_output: float | None = None
+        """With ``_watching``: when the first ``%output`` notification was read."""
 
     # ---- lifetime --------------------------------------------------------------------------
 
@@ -160,7 +163,11 @@ class Pane:
         if client is None or client.stdin is None or client.stdout is None:
             raise RuntimeError("pane is not open")
         client.stdin.write(line.encode() + b"\n")
-        return _read_reply(client.stdout)
+        return _read_reply(client.stdout, self._output_seen)
+
+    def _output_seen(self) -> None:
+        if self._watching and self._first_output is None:
+            self._first_output = time.perf_counter()
 
     def pane_pid(self) -> int:
         return int(self.command("display-message -p -t bench '#{pane_pid}'")[0])
@@ -233,6 +240,47 @@ class Pane:
                 raise PaneTimeout(f"a change after {key}", screen)
             time.sleep(poll)
 
+    def watch_output(self) -> None:
+        """From now on, tmux tells this client of the program's output (``%output``
+        notifications, read as each command's reply is): what ``key_to_output`` times. Left
+        on once set (turning it off again has hung the control client's reply)."""
+        self.command("refresh-client -f !no-output")
+
+    def key_to_output(self, key: str, *, poll: float, quiet: float, timeout: float) -> float:
+        """Seconds from sending ``key`` (once the screen is steady) until this client reads
+        tmux's notice of the program's first output after it (polled every ``poll`` seconds
+        by a command that does nothing), checked to have changed the screen. No capture of
+        the screen is in it, unlike ``key_to_change``: a styled capture of a busy screen
+        takes milliseconds itself. Call ``watch_output`` first."""
+        before = self.steady(poll=poll, quiet=quiet, timeout=timeout)
+        self.command("display-message -p ''")  # the output before the key is read here
+        self._first_output, self._watching = None, True
+        try:
+            pressed = self.keys(key)
+            deadline = pressed + timeout
+            while self._first_output is None:
+                if time.perf_counter() > deadline:
+                    raise PaneTimeout(f"output after {key}", self.screen())
+                time.sleep(poll)
+                self.command("display-message -p ''")
+            seen = self._first_output
+        finally:
+            self._watching = False
+        after = self.steady(poll=poll, quiet=quiet, timeout=timeout)
+        if after == before:
+            raise PaneTimeout(f"a changed screen after {key}'s output", after)
+        return seen - pressed
+
+    def capture_cost(self, *, times: int = 10) -> float:
+        """Median seconds one styled capture of the screen as it is now takes (part of every
+        ``key_to_change`` figure)."""
+        costs = []
+        for _ in range(times):
+            started = time.perf_counter()
+            self.screen(styles=True)
+            costs.append(time.perf_counter() - started)
+        return sorted(costs)[len(costs) // 2]
+
     def peak_rss_kib(self) -> int:
         return tree_hwm_kib(self.pane_pid())
 
@@ -257,15 +305,18 @@ def _await_attach(stream: IO[bytes]) -> None:
             return
 
 
-def _read_reply(stream: IO[bytes]) -> list[str]:
+def _read_reply(stream: IO[bytes], on_output: Callable[[], None] | None = None) -> list[str]:
     """The lines of the next reply block to our own command (flag 1); notifications and the
-    attach's own block (flag 0) are skipped."""
+    attach's own block (flag 0) are skipped, ``on_output`` called for each ``%output``."""
     lines: list[str] = []
     inside = False
     while True:
         raw = stream.readline()
         if not raw:
             raise RuntimeError("tmux control client closed")
+        if not inside and on_output is not None and raw.startswith(b"%output "):
+            on_output()
+            continue
         line = raw.decode("utf-8", "replace").rstrip("\n")
         if not inside:
             if line.startswith("%begin ") and line.endswith(" 1"):

@@ -34,6 +34,17 @@ ROWS: list[tuple[str, str, str]] = [
     ("  (--against REV)", "base-200k", "j"),
     ("", "lnav-200k", "j"),
     ("  floor: trivial Textual app", "trivial", "j"),
+    ("PgDn key -> first output, 200k", "ours-200k", "pgdn_out"),
+    ("  (--against REV)", "base-200k", "pgdn_out"),
+    ("", "lnav-200k", "pgdn_out"),
+    ("  floor: trivial Textual app", "trivial", "pgdn_out"),
+    ("j key -> first output, 200k", "ours-200k", "j_out"),
+    ("  (--against REV)", "base-200k", "j_out"),
+    ("", "lnav-200k", "j_out"),
+    ("  floor: trivial Textual app", "trivial", "j_out"),
+    ("one styled capture of the screen", "ours-200k", "capture"),
+    ("", "lnav-200k", "capture"),
+    ("", "trivial", "capture"),
     ("peak RSS, 200k session open", "ours-200k", "rss"),
     ("", "lnav-200k", "rss"),
     ("", "toolong-200k", "rss"),
@@ -168,4 +179,13 @@ def floors(results: Results) -> list[str]:
         ratio = _div(med("trivial", metric), med("lnav-200k", metric))
         figure = _show(med("trivial", metric), "ms")
         lines.append(f"  trivial Textual app's {key} -> screen: {figure}, {_show(ratio)} lnav's")
+    for metric, key in (("pgdn_out", "PgDn"), ("j_out", "j")):
+        ratio = _div(med("trivial", metric), med("lnav-200k", metric))
+        figure = _show(med("trivial", metric), "ms")
+        lines.append(
+            f"  trivial Textual app's {key} -> first output: {figure}, {_show(ratio)} lnav's"
+        )
+    names = ("ours-200k", "lnav-200k", "trivial")
+    captures = ", ".join(f"{name} {_show(med(name, 'capture'), 'ms')}" for name in names)
+    lines.append(f"  one styled capture of the screen (in every key -> screen figure): {captures}")
     return lines

@@ -16,6 +16,8 @@ from .tools import Launch, base_env
 __all__ = ["KEY_PRESSES", "Results", "measure_once", "run_rounds"]
 
 KEY_PRESSES = 3
+OUTPUT_POLL_S = 0.0005
+"""How often ``key_to_output`` asks tmux for the notices it has (a round trip of ~0.1 ms)."""
 """PgDn, then j, are each pressed this many times per launch (each press one sample)."""
 
 
@@ -42,7 +44,9 @@ def measure_once(
 ) -> dict[str, list[float]]:
     """One launch under a fresh tmux server: ``launch`` (s to the ready text), then for the
     viewers ``jump`` (s from the key to the first line), ``pgdn`` and ``j`` (s from each key
-    to a changed screen), and ``rss`` (KiB, peak of the tree)."""
+    to a changed screen), ``pgdn_out`` and ``j_out`` (s from each key to the program's first
+    output after it), ``capture`` (s one styled capture of the screen takes) and ``rss``
+    (KiB, peak of the tree)."""
     scripts = CACHE / "scripts"
     scripts.mkdir(parents=True, exist_ok=True)
     found: dict[str, list[float]] = {}
@@ -63,6 +67,18 @@ def measure_once(
                     pane.key_to_change(key, poll=poll / 2, quiet=0.15, timeout=timeout)
                     for _ in range(KEY_PRESSES)
                 ]
+            if launch.page_key or launch.line_key:
+                # The same keys timed to the program's first output (no capture in it), and
+                # what one capture of this screen costs (in every figure above).
+                found["capture"] = [pane.capture_cost()]
+                pane.watch_output()
+                for metric, key in (("pgdn_out", launch.page_key), ("j_out", launch.line_key)):
+                    if key is None:
+                        continue
+                    found[metric] = [
+                        pane.key_to_output(key, poll=OUTPUT_POLL_S, quiet=0.15, timeout=timeout)
+                        for _ in range(KEY_PRESSES)
+                    ]
             found["rss"] = [float(pane.peak_rss_kib())]
         except PaneTimeout as error:
             dump = CACHE / f"timeout-{launch.name}.txt"
