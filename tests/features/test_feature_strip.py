@@ -10,6 +10,7 @@ at 7 and 13, the one alert at 10."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from store import EventKind, Store
@@ -68,6 +69,10 @@ async def test_the_strip_draws_the_session_over_the_pane_width(app_factory, fixt
         assert HEAD_MARK in marks
         assert MODE_MARK in marks
         assert strip.view.mode == "time"
+        for y in (0, 1):  # neighbouring cells of one look share a segment (one colour code)
+            segments = list(strip.render_line(y))
+            assert len(segments) < len(cells)
+            assert all(a.style != b.style for a, b in pairwise(segments))
 
 
 async def test_the_window_band_follows_a_scroll_without_the_cursor(app_factory, big_db):

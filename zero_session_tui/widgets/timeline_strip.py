@@ -115,7 +115,9 @@ class TimelineStrip(Widget):
             else self._mark(cell, base, window, style)
             for cell in cells
         ]
-        return Strip(segments).extend_cell_length(width, base)
+        # Neighbouring cells of one look in one segment: drawn cell by cell, each cell had its
+        # own colour codes, and the strip's two rows were half of what a Home or PgDn wrote.
+        return Strip(segments).simplify().extend_cell_length(width, base)
 
     @staticmethod
     def _bar(cell: Cell, base: Style, window: Style, style: Callable[[str], Style]) -> Segment:
