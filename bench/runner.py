@@ -16,9 +16,9 @@ from .tools import Launch, base_env
 __all__ = ["KEY_PRESSES", "Results", "measure_once", "run_rounds"]
 
 KEY_PRESSES = 3
+"""PgDn, then j, are each pressed this many times per launch (each press one sample)."""
 OUTPUT_POLL_S = 0.0005
 """How often ``key_to_output`` asks tmux for the notices it has (a round trip of ~0.1 ms)."""
-"""PgDn, then j, are each pressed this many times per launch (each press one sample)."""
 
 
 @dataclass

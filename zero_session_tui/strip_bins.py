@@ -178,6 +178,7 @@ def read_bins(
     stats: list[BucketStats | None] = []
     next_first = first
     resumed: BucketStats | None = None
+    resuming = prior is not None and prior.through_seq is not None
     if prior is not None and prior.through_seq is not None:
         # The last bin may have grown: only its events after the last seq counted are read
         # (never the whole bin again: a live session's last bin by time can hold all that
@@ -200,7 +201,7 @@ def read_bins(
     if ranges and last - ranges[0][0] < TWO_LANES_FROM:
         more = None
     read = _read_stats(store, session_id, ranges, more)
-    if prior is not None:  # the first range is the rest of the resumed bin (started before)
+    if resuming:  # the first range is the rest of the resumed bin (started before)
         ranges, grown = ranges[1:], read.pop(0)
         stats.append(_joined(resumed, grown))
     starts.extend(first_seq for first_seq, _ in ranges)
