@@ -16,6 +16,7 @@ Call the reading functions from a worker thread; no Textual here.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -93,16 +94,13 @@ def _merged(bins: Bins, size: int) -> tuple[list[int], list[BucketStats | None]]
     starts: list[int] = []
     stats: list[BucketStats | None] = []
     for first in range(0, len(bins.stats), factor):
-        group = [s for s in bins.stats[first : first + factor] if s is not None]
         starts.append(bins.starts[first])
-        merged = group[0] if group else None
-        for more in group[1:]:
-            merged = merged.merged(more) if merged is not None else more
-        stats.append(merged)
+        stats.append(functools.reduce(_joined, bins.stats[first : first + factor], None))
     return starts, stats
 
 
 def _joined(one: BucketStats | None, other: BucketStats | None) -> BucketStats | None:
+    """Two bins' stats as one bin's (either may have no events)."""
     if one is None or other is None:
         return one if other is None else other
     return one.merged(other)

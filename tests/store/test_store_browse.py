@@ -264,18 +264,6 @@ def test_data_version_changes_when_another_connection_commits(db: Store, db_path
     assert db.data_version() == own  # only other connections' commits count
 
 
-def test_a_reader_keeps_a_small_page_cache_of_its_own(db: Store, db_path: Path) -> None:
-    from store.connection import READER_CACHE_KIB
-
-    with Store.open_readonly(db_path) as reader:
-        assert reader._row("PRAGMA cache_size")[0] == -READER_CACHE_KIB
-    plain = sqlite3.connect(db_path)
-    try:  # a connection's own setting: nothing of it is in the file
-        assert plain.execute("PRAGMA cache_size").fetchone()[0] == -2000
-    finally:
-        plain.close()
-
-
 def _raw_events(path: Path, sid: int, rows: list[tuple[int, str]]) -> None:
     """Events with chosen seqs, as plain SQL can write them (seq 0, negative, the int64 ends)."""
     conn = sqlite3.connect(path, isolation_level=None)

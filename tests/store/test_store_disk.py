@@ -98,6 +98,19 @@ def test_reader_connection_is_read_only_with_foreign_keys(db: Store, db_path: Pa
         conn.close()
 
 
+def test_a_reader_keeps_a_small_page_cache_of_its_own(db: Store, db_path: Path) -> None:
+    conn = connection.connect_reader(db_path)
+    try:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -connection.READER_CACHE_KIB
+    finally:
+        conn.close()
+    plain = sqlite3.connect(db_path)
+    try:  # a connection's own setting: nothing of it is in the file
+        assert plain.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    finally:
+        plain.close()
+
+
 def test_foreign_keys_are_enforced(db: Store) -> None:
     with pytest.raises(SqliteError) as info:
         db.append(4242, EventKind.SYSTEM, "orphan")
