@@ -7,15 +7,16 @@ the play head and reveals them with the session's own gaps (see ``replay_timing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import tzinfo
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, Self, TypeAlias
 
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -61,9 +62,12 @@ class ReplayView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = REPLAY_BINDINGS  # in replay_keys.py
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    # repaint=False: watch_cursor repaints the two rows a move changes, not the whole pane.
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     absolute_time: reactive[bool] = reactive(False, init=False)
     play: reactive[PlayState] = reactive(PlayState, init=False)
+
+    _only: tuple[Region, ...] | None = None  # see _repainting_only
 
     def __init__(self, catalog: Catalog, tz: tzinfo | None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -83,6 +87,7 @@ class ReplayView(ScrollView, can_focus=True):
         self._keep_replay_of: SessionKey | None = None
         self._find_note: tuple[int, str] | None = None
         self._looks = LineLooks(self, "replay", match="match")
+        self._shown_titles: tuple[Text | None, Text | None] = (None, None)
 
     # ---- what is shown ---------------------------------------------------------------------
 
@@ -166,11 +171,20 @@ class ReplayView(ScrollView, can_focus=True):
         self.post_message(self.Changed(messages.ReplayProgress.of(self)))
 
     def _update_title(self) -> None:
+        title, subtitle = self._titles()
+        # Set only when they change: each setter repaints the whole pane, every row and the
+        # border, which a cursor move (two rows and the subtitle) would then pay each time.
+        if title != self._shown_titles[0]:
+            self.border_title = title
+        if subtitle != self._shown_titles[1]:
+            with self._repainting_only(self._bottom_border()):
+                self.border_subtitle = subtitle
+        self._shown_titles = (title, subtitle)
+
+    def _titles(self) -> tuple[Text, Text]:
         timeline = self.timeline
         if timeline is None:
-            self.border_title = "Replay"
-            self.border_subtitle = ""
-            return
+            return Text("Replay"), Text("")
         marker = ""
         if self.stale:
             marker = " \u00b7 not refreshed"
@@ -179,16 +193,36 @@ class ReplayView(ScrollView, can_focus=True):
                 " \u00b7 \u25cf LIVE" if self.following else " \u00b7 LIVE paused (End follows)"
             )
         # A Text, not a str: a string title is parsed as markup, and the ulid is database text.
-        self.border_title = Text(f"Replay \u00b7 {one_line(timeline.session.ulid, 64)[0]}{marker}")
-        if self.rows:
-            seq = timeline.seq_of_row(self.cursor)
-            note = self._find_note
-            found = f" \u00b7 {note[1]}" if note is not None and note[0] == seq else ""
-            self.border_subtitle = Text(
-                f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events{found}"
-            )
-        else:
-            self.border_subtitle = "no events" if timeline.kinds is None else "no events shown"
+        title = Text(f"Replay \u00b7 {one_line(timeline.session.ulid, 64)[0]}{marker}")
+        if not self.rows:
+            return title, Text("no events" if timeline.kinds is None else "no events shown")
+        seq = timeline.seq_of_row(self.cursor)
+        note = self._find_note
+        found = f" \u00b7 {note[1]}" if note is not None and note[0] == seq else ""
+        where = f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events{found}"
+        return title, Text(where)
+
+    def _bottom_border(self) -> Region:
+        """The border's last row (where the subtitle is), in the content's coordinates."""
+        outer = self.outer_size
+        offset = self.content_offset
+        return Region(-offset.x, outer.height - 1 - offset.y, outer.width, 1)
+
+    @contextmanager
+    def _repainting_only(self, region: Region) -> Iterator[None]:
+        """Within: a whole-pane ``refresh()`` (the border setters') repaints only ``region``."""
+        self._only = (region,)
+        try:
+            yield
+        finally:
+            self._only = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._only is not None and not regions and repaint and not (layout or recompose):
+            regions = self._only
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     # ---- Line API --------------------------------------------------------------------------
 
@@ -248,9 +282,14 @@ class ReplayView(ScrollView, can_focus=True):
     # ---- cursor ----------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor_into_view()
+        if self.scroll_offset.y == top:
+            # Not scrolled (a scroll repaints the pane itself): only the rows the cursor left
+            # and reached change (a j wrote 12,110 characters to the terminal, now 1,236).
+            self.refresh_line(old)
+            self.refresh_line(new)
         self.announce()
-        self.refresh()
 
     def watch_absolute_time(self) -> None:
         self.refresh()

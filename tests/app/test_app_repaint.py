@@ -1,0 +1,74 @@
+"""A cursor move repaints the rows it changes and the border's subtitle, not the whole pane
+(a `j` wrote 12,110 characters to the terminal, now ~1,200), and what those partial repaints
+leave on screen is exactly what a repaint of everything draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.app.harness import BIG, SIZE, ready, settle, shown_ulid
+
+
+async def _open_big(pilot: Any) -> None:
+    app = pilot.app
+    await ready(pilot)
+    assert shown_ulid(app) == BIG
+    await pilot.press("enter")
+    await settle(pilot)
+    assert app.focused is app.replay
+
+
+def _count_rows_drawn(replay: Any) -> list[int]:
+    drawn: list[int] = []
+    render_line = replay.render_line
+
+    def counted(y: int) -> Any:
+        drawn.append(y)
+        return render_line(y)
+
+    replay.render_line = counted
+    return drawn
+
+
+async def test_a_cursor_move_draws_only_the_two_rows_it_changes(app_factory, big_db):
+    app = app_factory(big_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        replay = app.replay
+        height = replay.scrollable_content_region.height
+        drawn = _count_rows_drawn(replay)
+        await pilot.press("k")
+        await settle(pilot)
+        # The row left (the last one) and the row reached, both on screen: nothing scrolled.
+        assert sorted(drawn) == [height - 2, height - 1]
+        assert "seq 19,999 \u00b7 19,999 of 20,000 events" in str(replay.border_subtitle)
+        drawn.clear()
+        await pilot.press("g")  # a jump scrolls: then every row is new
+        await settle(pilot)
+        assert sorted(set(drawn)) == list(range(height))
+
+
+async def test_partial_repaints_leave_what_a_full_repaint_draws(app_factory, big_db):
+    app = app_factory(big_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        replay = app.replay
+        moves = ["k", "k", "j", "g", "j", "j", "pagedown", "k", "up", "G", "k", "pageup", "end"]
+        for key in moves:
+            await pilot.press(key)
+            await settle(pilot)
+            shown = app.export_screenshot()
+            replay.refresh()  # everything drawn afresh: rows, border, title and subtitle
+            await settle(pilot)
+            assert app.export_screenshot() == shown, f"stale rows after {key!r}"
+        # The find's note under the pane (a subtitle change alone), then moving off it.
+        replay.show_find_note(replay.cursor_event_seq(), "'x' 1 of 2")
+        await settle(pilot)
+        assert "'x' 1 of 2" in str(replay.border_subtitle)
+        for key in ("k", "j"):
+            await pilot.press(key)
+            await settle(pilot)
+            shown = app.export_screenshot()
+            replay.refresh()
+            await settle(pilot)
+            assert app.export_screenshot() == shown, f"stale border after {key!r}"
