@@ -4,6 +4,7 @@ leave on screen is exactly what a repaint of everything draws."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from tests.app.harness import BIG, SIZE, ready, settle, shown_ulid
@@ -72,3 +73,15 @@ async def test_partial_repaints_leave_what_a_full_repaint_draws(app_factory, big
             replay.refresh()
             await settle(pilot)
             assert app.export_screenshot() == shown, f"stale border after {key!r}"
+
+
+async def test_a_row_writes_one_colour_code_per_run_of_one_look(app_factory, big_db):
+    # Seq, mark and time share a look: one segment (one colour code and reset), not three.
+    app = app_factory(big_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        replay = app.replay
+        for y in range(replay.scrollable_content_region.height):
+            segments = list(replay.render_line(y))
+            assert all(a.style != b.style for a, b in pairwise(segments)), y
+            assert len(segments) <= 4, segments  # seq+time, kind, text (cursor row: one more)

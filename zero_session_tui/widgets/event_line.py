@@ -125,4 +125,6 @@ def render_event_line(
     # in the cursor's own background colour (a command, in the default theme) vanished.
     over = Style(color=styles.cursor.color) if is_cursor and styles.cursor.color else None
     segments = Segment.apply_style(line.render(console), base, over)
-    return Strip(segments, width).crop(0, width)
+    # One colour code per run of one look: the seq, the mark and the time are one run of text
+    # to the terminal, not three (each costs its codes and a reset: ~70 of a row's ~380 bytes).
+    return Strip(segments, width).crop(0, width).simplify()
