@@ -210,3 +210,32 @@ def test_the_checks_see_real_imports() -> None:
     assert _loaded_ui_libraries(["zero_session_tui.widgets.replay_bar"]) == {
         "zero_session_tui.widgets.replay_bar": ["rich", "textual"]
     }
+
+
+# What only an action needs is imported by that action: each costs every launch its import
+# (the redaction's rules and tomllib, the overview's SQL, side by side's pairing and alignment,
+# the help screen, the other screens), ~6 ms of the app's import in all.
+NOT_AT_START = (
+    "zero_session_tui.redaction",
+    "tomllib",
+    "store.overview",
+    "zero_session_tui.pairing",
+    "zero_session_tui.alignment",
+    "zero_session_tui.screens.help",
+    "zero_session_tui.screens.search",
+    "zero_session_tui.screens.overview",
+    "zero_session_tui.export",
+    "zero_session_tui.export_html",
+)
+
+
+def test_importing_the_app_leaves_what_only_an_action_needs() -> None:
+    script = (
+        "import json, sys\n"
+        "import zero_session_tui.app\n"
+        f"print(json.dumps(sorted(set({list(NOT_AT_START)!r}) & set(sys.modules))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == []

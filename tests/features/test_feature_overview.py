@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from textual.widgets import DataTable
 
+import store.overview as store_overview  # the controller imports it when O is pressed
 from store import SessionFilter, Store
 from store.errors import SqliteError
 from store.overview import read_overview
@@ -27,7 +28,6 @@ from tests.app.harness import (
     wait_until,
 )
 from tests.features._feature_support import listed
-from zero_session_tui.controllers import overview as overview_controller
 from zero_session_tui.screens.main import MainScreen
 from zero_session_tui.screens.overview import OverviewScreen
 
@@ -131,13 +131,13 @@ async def test_the_dialog_is_up_at_once_and_filled_when_the_read_arrives(
     (Enter does nothing yet), then shows the numbers; Esc during the read closes it and the
     late result is dropped."""
     gate = threading.Event()
-    real = overview_controller.read_overview
+    real = store_overview.read_overview
 
     def slow(*args, **kwargs):
         gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(overview_controller, "read_overview", slow)
+    monkeypatch.setattr(store_overview, "read_overview", slow)
     app = app_factory(fixture_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -175,7 +175,7 @@ async def test_a_read_that_fails_is_said_in_the_dialog_and_once_as_a_notice(
     def locked(*args, **kwargs):
         raise SqliteError("database is locked")
 
-    monkeypatch.setattr(overview_controller, "read_overview", locked)
+    monkeypatch.setattr(store_overview, "read_overview", locked)
     app = app_factory(fixture_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

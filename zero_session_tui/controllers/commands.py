@@ -14,7 +14,6 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from ..screens.help import describe_keys
 from ..screens.main import MainScreen
 from ..widgets.replay import ReplayView
 from ..widgets.session_table import SessionTable
@@ -111,6 +110,8 @@ class KeysAndCommands:
 
     def _palette_commands(self) -> list[_Command]:
         """Every action of the main screen with its key, from the owners' bindings."""
+        from ..screens.help import describe_keys  # with the palette, not at start-up
+
         app = self.app
         places: Sequence[tuple[str, DOMNode, Iterable[BindingType]]] = (
             ("", app, app.BINDINGS),

@@ -7,14 +7,15 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from store.overview import Overview, merge_overviews, read_overview
-
 from ..workers import run_in_thread
 
 if TYPE_CHECKING:
+    from store.overview import Overview
+
     from ..app import ZeroSessionApp
 
-# The screen is imported where it is pushed: it is not on the path to the first screen.
+# The screen and store.overview are imported where they are used: they are not on the path
+# to the first screen.
 
 __all__ = ["SessionOverview"]
 
@@ -28,6 +29,8 @@ class SessionOverview:
     def show(self) -> None:
         """The overview of the list's sessions (its filter applied): its dialog at once, its
         numbers when the worker has read them (a second on a million events)."""
+        from store.overview import merge_overviews, read_overview
+
         from ..screens.overview import OverviewScreen
 
         if isinstance(self.app.screen, OverviewScreen):

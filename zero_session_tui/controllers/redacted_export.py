@@ -17,12 +17,15 @@ from store import SessionError, SessionRow, Store
 from .. import locations
 from ..catalog import SessionKey
 from ..formatting import short_ulid
-from ..redaction import Redaction, Redactor
 from ..sanitize import inert
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
     from ..export import Bookmarks
+    from ..redaction import Redaction, Redactor
+
+# The rules (and tomllib, which reads them) are imported when a redacted export is asked for:
+# they are not on the path to the first screen.
 
 __all__ = ["RedactedExport"]
 
@@ -88,6 +91,8 @@ class RedactedExport:
         bookmarks = self.app.bookmarks.marks_for(key)  # read on the UI thread
 
         def scan() -> tuple[Redactor, list[Redaction]]:
+            from ..redaction import Redactor
+
             redactor = Redactor.load()
             # A store of the worker's own: a snapshot holds its store's lock.
             with catalog.reader(key.partition) as store:

@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING
 
 from ..catalog import SessionKey
 from ..formatting import short_ulid
-from ..pairing import Pair, read_pair
 from ..sanitize import inert
 
 if TYPE_CHECKING:
     from ..app import ZeroSessionApp
+    from ..pairing import Pair
     from ..screens.session_picker import Picked
 
-# The screens are imported where they are pushed: they are not on the path to the first screen.
+# The screens, and the pairing (with the alignment), are imported where they are used: they are
+# not on the path to the first screen.
 
 __all__ = ["SideBySide"]
 
@@ -64,6 +65,8 @@ class SideBySide:
     def open(self, left: SessionKey, right: SessionKey | None) -> None:
         """Read both sessions in a worker, then show them (or, ``right`` None and ``left``
         no fork, ask which session goes beside ``left``)."""
+        from ..pairing import read_pair
+
         catalog, now = self.catalog, self.app.clock()
         self.app.in_thread(
             lambda: read_pair(catalog, left, right, now),
