@@ -36,9 +36,11 @@ __all__ = [
 ROOT: Final = Path(__file__).resolve().parent.parent
 VENV_BIN: Final = Path(sys.executable).parent
 _MAIN = "import sys; from zero_session_tui.__main__ import main; sys.exit(main())"
-OURS: Final = [sys.executable, "-c", _MAIN]
+OURS: Final = [sys.executable, "-P", "-c", _MAIN]
 """Our app as its console script runs it, but importing this checkout (``PYTHONPATH``): the
-venv's editable install may point at another worktree."""
+venv's editable install may point at another worktree. ``-P``: ``-c`` would put the working
+directory (the tmux server's, this checkout when the benchmark is run from it) first on the
+path, before ``PYTHONPATH``, and ``--against REV`` then launched this checkout twice."""
 OURS_ENV: Final = {"PYTHONPATH": str(ROOT)}
 TOOLONG_VENV: Final = CACHE / "toolong-venv"
 HOME: Final = CACHE / "home"
