@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from store import SessionError
 
-from . import exit_codes, locations, terminal_guard
+from . import exit_codes, locations, startup_gc, terminal_guard
 from .catalog import Catalog
 from .cli import Options, options_from, parse
 from .warmup import Warmup
@@ -24,7 +24,7 @@ from .warmup import Warmup
 if TYPE_CHECKING:
     from .app import ZeroSessionApp
 
-__all__ = ["FRAMES_PER_SECOND", "main", "make_app"]
+__all__ = ["FRAMES_PER_SECOND", "launched_app", "main", "make_app"]
 
 FRAMES_PER_SECOND = 120
 
@@ -106,9 +106,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if terminal_guard.refuse_without_terminal():
             return exit_codes.NO_TERMINAL
-        return terminal_guard.run(lambda: make_app(options, catalog, warm=True))
+        return terminal_guard.run(lambda: launched_app(options, catalog))
     finally:
         catalog.close()
+
+
+def launched_app(options: Options, catalog: Catalog) -> ZeroSessionApp:
+    """The app as a launch makes it (in a terminal, or a browser tab's process): its first
+    reads started before Textual is imported, Python's cyclic collector held off meanwhile
+    (``startup_gc.py``: 23-28 ms sooner on screen)."""
+    with startup_gc.held_off():
+        return make_app(options, catalog, warm=True)
 
 
 if __name__ == "__main__":

@@ -40,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"zero-session-tui: {error.strerror or error}", file=sys.stderr)
         return exit_codes.BAD_DATABASE
-    from .__main__ import make_app
+    from .__main__ import launched_app
 
     try:
-        return terminal_guard.run(lambda: make_app(options, catalog, warm=True))
+        return terminal_guard.run(lambda: launched_app(options, catalog))
     finally:
         catalog.close()
 
