@@ -15,17 +15,22 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store import SearchHit, SessionError, SessionRow, SessionSummary, Store
 from store.connection import file_identity
-from store.search_index import SearchIndex, scan_stream
-from store.search_index_file import index_path_for
 from store.summary_cache import PROMPT_CHARS, PROMPT_WINDOW, SummaryCache
 
 from . import locations
 from .label_book import LabelBook
 from .session_items import FileChange, Partition, SessionItem, SessionKey, prompt_text
 from .session_pages import NAME_SORT, ListOrder, SessionPager
+
+if TYPE_CHECKING:
+    from store.search_index import SearchIndex
+
+# The search index (and hashlib, which names its files) is imported by the first search: it is
+# not on the path to the first screen (~4 ms of every launch).
 
 __all__ = [
     "Catalog",
@@ -161,6 +166,9 @@ class Catalog:
     def search_index(self, partition: int) -> SearchIndex | None:
         """The full-text index of ``partition`` in the cache directory, or None when it
         cannot be opened there (searches then scan the database)."""
+        from store.search_index import SearchIndex
+        from store.search_index_file import index_path_for
+
         with self._opened_lock:
             if partition not in self._indexes:
                 path = self.partitions[partition].path
@@ -202,6 +210,8 @@ class Catalog:
             index = self._indexes.get(partition)
         with self.reader(partition) as store:
             if index is None:
+                from store.search_index import scan_stream
+
                 yield from scan_stream(store, needle, limit)
             else:
                 yield from index.stream(store, needle, limit)
