@@ -85,3 +85,33 @@ async def test_a_row_writes_one_colour_code_per_run_of_one_look(app_factory, big
             segments = list(replay.render_line(y))
             assert all(a.style != b.style for a, b in pairwise(segments)), y
             assert len(segments) <= 4, segments  # seq+time, kind, text (cursor row: one more)
+
+
+async def test_the_rows_home_shows_are_drawn_before_it_is_pressed(
+    app_factory, big_db, monkeypatch
+):
+    # Home / g is the jump made most: its rows are drawn after the session's first frame, so
+    # the jump's frame draws no row afresh.
+    from zero_session_tui.widgets import replay as replay_module
+
+    app = app_factory(big_db, args=["--no-live"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_big(pilot)
+        drawn: list[int] = []
+        draw = replay_module.render_event_line
+
+        def counted(event, **kwargs):
+            drawn.append(event.seq)
+            return draw(event, **kwargs)
+
+        await pilot.pause(replay_module.DRAW_AHEAD_AFTER_S * 2)
+        monkeypatch.setattr(replay_module, "render_event_line", counted)
+        await pilot.press("g")
+        await settle(pilot)
+        replay = app.replay
+        assert replay.scroll_offset.y == 0
+        assert replay.cursor == 0
+        assert drawn == []
+        await pilot.press("pagedown")  # rows not drawn ahead are drawn when shown
+        await settle(pilot)
+        assert drawn
