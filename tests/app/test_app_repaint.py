@@ -87,9 +87,7 @@ async def test_a_row_writes_one_colour_code_per_run_of_one_look(app_factory, big
             assert len(segments) <= 4, segments  # seq+time, kind, text (cursor row: one more)
 
 
-async def test_the_rows_home_shows_are_drawn_before_it_is_pressed(
-    app_factory, big_db, monkeypatch
-):
+async def test_the_rows_home_shows_are_drawn_before_it_is_pressed(app_factory, big_db, monkeypatch):
     # Home / g is the jump made most: its rows are drawn after the session's first frame, so
     # the jump's frame draws no row afresh.
     from zero_session_tui.widgets import replay as replay_module
