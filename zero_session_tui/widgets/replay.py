@@ -295,8 +295,9 @@ class ReplayView(ScrollView, can_focus=True):
         """Draw the rows Home / g shows (the jump made most; their page is read with the
         session) into the line cache, once the frame showing the session is out: the jump's
         frame then composes them instead of drawing them (the first Home's frame left the app
-        6.7-7.9 ms after the key, now 5.0-5.2). The first row as the cursor's, focused or not:
-        the focus may move in between. A first page not read is left to Home to read."""
+        6.7-7.9 ms after the key, now 5.0-5.2); the first row as the cursor's. A focus change
+        drops them with the other lines and draws them again (``notify_style_update``). A first
+        page not read is left to Home to read."""
         self._draw_ahead = None
         timeline = self.timeline
         if timeline is None or self.scroll_offset.y == 0:
@@ -306,8 +307,8 @@ class ReplayView(ScrollView, can_focus=True):
             event = timeline.cached(row)
             if event is None:
                 return
-            for cursor_state in (1, 2) if row == 0 else (0,):
-                self._event_line(timeline, event, row, cursor_state, width)
+            cursor_state = (2 if self.has_focus else 1) if row == 0 else 0
+            self._event_line(timeline, event, row, cursor_state, width)
 
     def want_page(self, page: int) -> None:
         self.pages.want(page)
