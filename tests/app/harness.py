@@ -286,6 +286,16 @@ def record_notifications(app: Any) -> list[dict[str, Any]]:
     return seen
 
 
+async def open_big(pilot: Any) -> None:
+    """Open the one session of the big database (``build_big_session``) from the list (one
+    open, no race with a --session lookup) and focus the replay."""
+    app = pilot.app
+    await ready(pilot)
+    assert shown_ulid(app) == BIG
+    await pilot.press("enter")
+    assert app.focused is app.replay
+
+
 # ---- what is on screen ---------------------------------------------------------------------
 
 

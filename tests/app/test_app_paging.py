@@ -9,7 +9,7 @@ import traceback
 import pytest
 
 from store import Store
-from tests.app.harness import BIG, SIZE, ready, replay_lines, settle, shown_ulid, wait_until
+from tests.app.harness import SIZE, open_big, replay_lines, settle, wait_until
 from zero_session_tui import timeline as timeline_module
 from zero_session_tui.timeline import MAX_PAGES, PAGE_SIZE
 
@@ -55,16 +55,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> ReadLog:
     return log
 
 
-async def _open_big(pilot) -> None:
-    """Open the one session of the big database from the list (one open, no race with a
-    --session lookup) and focus the replay."""
-    app = pilot.app
-    await ready(pilot)
-    assert shown_ulid(app) == BIG
-    await pilot.press("enter")
-    assert app.focused is app.replay
-
-
 def _pages_held(app) -> int:
     timeline = app.replay.timeline
     return sum(timeline.has_page(page) for page in range(BIG_COUNT // PAGE_SIZE + 1))
@@ -75,7 +65,7 @@ async def test_opening_a_20000_event_session_reads_a_couple_of_pages(
 ):
     app = app_factory(big_db, args=["--no-live"])  # reads of the pane only
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
         assert app.replay.timeline.count == BIG_COUNT
         assert app.replay.cursor == BIG_COUNT - 1
         # The page of the last event and the one before it, and the first page (read ahead
@@ -100,7 +90,7 @@ async def test_jumping_around_keeps_at_most_max_pages(
     monkeypatch.setattr(timeline_module, "MAX_PAGES", kept)
     app = app_factory(big_db, args=["--no-live"])  # reads of the pane only
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
         replay = app.replay
         before = reads.count()
         await pilot.press("g")
@@ -133,7 +123,7 @@ async def test_jumping_around_keeps_at_most_max_pages(
 async def test_holding_page_down_reads_each_page_once(app_factory, big_db, reads: ReadLog):
     app = app_factory(big_db, args=["--no-live"])  # reads of the pane only
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
         await pilot.press("g")
         await settle(pilot)
         before = reads.count()

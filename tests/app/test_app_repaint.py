@@ -7,16 +7,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from tests.app.harness import BIG, SIZE, ready, settle, shown_ulid
-
-
-async def _open_big(pilot: Any) -> None:
-    app = pilot.app
-    await ready(pilot)
-    assert shown_ulid(app) == BIG
-    await pilot.press("enter")
-    await settle(pilot)
-    assert app.focused is app.replay
+from tests.app.harness import SIZE, open_big, settle
 
 
 def _count_rows_drawn(replay: Any) -> list[int]:
@@ -34,7 +25,8 @@ def _count_rows_drawn(replay: Any) -> list[int]:
 async def test_a_cursor_move_draws_only_the_two_rows_it_changes(app_factory, big_db):
     app = app_factory(big_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
+        await settle(pilot)
         replay = app.replay
         height = replay.scrollable_content_region.height
         drawn = _count_rows_drawn(replay)
@@ -52,7 +44,8 @@ async def test_a_cursor_move_draws_only_the_two_rows_it_changes(app_factory, big
 async def test_partial_repaints_leave_what_a_full_repaint_draws(app_factory, big_db):
     app = app_factory(big_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
+        await settle(pilot)
         replay = app.replay
         moves = ["k", "k", "j", "g", "j", "j", "pagedown", "k", "up", "G", "k", "pageup", "end"]
         for key in moves:
@@ -79,7 +72,8 @@ async def test_a_row_writes_one_colour_code_per_run_of_one_look(app_factory, big
     # Seq, mark and time share a look: one segment (one colour code and reset), not three.
     app = app_factory(big_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
+        await settle(pilot)
         replay = app.replay
         for y in range(replay.scrollable_content_region.height):
             segments = list(replay.render_line(y))
@@ -90,20 +84,21 @@ async def test_a_row_writes_one_colour_code_per_run_of_one_look(app_factory, big
 async def test_the_rows_home_shows_are_drawn_before_it_is_pressed(app_factory, big_db, monkeypatch):
     # Home / g is the jump made most: its rows are drawn after the session's first frame, so
     # the jump's frame draws no row afresh.
-    from zero_session_tui.widgets import replay as replay_module
+    from zero_session_tui.widgets import replay_rows
 
     app = app_factory(big_db, args=["--no-live"])
     async with app.run_test(size=SIZE) as pilot:
-        await _open_big(pilot)
+        await open_big(pilot)
+        await settle(pilot)
         drawn: list[int] = []
-        draw = replay_module.render_event_line
+        draw = replay_rows.render_event_line
 
         def counted(event, **kwargs):
             drawn.append(event.seq)
             return draw(event, **kwargs)
 
-        await pilot.pause(replay_module.DRAW_AHEAD_AFTER_S * 2)
-        monkeypatch.setattr(replay_module, "render_event_line", counted)
+        await pilot.pause(replay_rows.DRAW_AHEAD_AFTER_S * 2)
+        monkeypatch.setattr(replay_rows, "render_event_line", counted)
         await pilot.press("g")
         await settle(pilot)
         replay = app.replay

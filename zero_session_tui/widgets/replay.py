@@ -1,8 +1,9 @@
 """The replay pane: a session's events drawn with the Line API, only the rows on screen.
 
 Rows come from a ``Timeline`` (keyset pages read by thread workers), rendered lines from an LRU
-cache; memory and time follow the screen, not the session. Timed replay hides the rows after
-the play head and reveals them with the session's own gaps (see ``replay_timing.py``).
+cache (``replay_rows.py``); memory and time follow the screen, not the session. Timed replay
+hides the rows after the play head and reveals them with the session's own gaps (see
+``replay_timing.py``); the border's words are ``replay_titles.py``'s.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from typing import ClassVar, Self, TypeAlias
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from store import EventKind, StoredEvent
 
@@ -29,15 +28,13 @@ from ..replay_timing import PlayState
 from ..sanitize import one_line
 from ..timeline import PAGE_SIZE, Timeline
 from . import replay_messages as messages
-from .event_line import LineLooks, render_event_line
 from .replay_keys import REPLAY_BINDINGS
 from .replay_pages import Pages
 from .replay_playback import Playback, Scheduler
+from .replay_rows import ReplayRows
+from .replay_titles import replay_titles
 
 __all__ = ["ReplayView"]
-
-DRAW_AHEAD_AFTER_S = 0.1
-"""After a session is shown, the rows Home shows are drawn ahead (``_draw_first_rows_ahead``)."""
 
 
 class ReplayView(ScrollView, can_focus=True):
@@ -72,7 +69,6 @@ class ReplayView(ScrollView, can_focus=True):
     play: reactive[PlayState] = reactive(PlayState, init=False)
 
     _only: tuple[Region, ...] | None = None  # see _repainting_only
-    _draw_ahead: Timer | None = None  # see _draw_ahead_soon
 
     def __init__(self, catalog: Catalog, tz: tzinfo | None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -87,11 +83,11 @@ class ReplayView(ScrollView, can_focus=True):
         self.marked: frozenset[int] = frozenset()  # the seqs drawn with a bookmark mark
         self.scheduler: Scheduler = self.set_timer
         self.playback = Playback(self)
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self.drawn = ReplayRows(self)
         self.pages = Pages(self)
         self._keep_replay_of: SessionKey | None = None
-        self._find_note: tuple[int, str] | None = None
-        self._looks = LineLooks(self, "replay", match="match")
+        self.find_note: tuple[int, str] | None = None
+        """(seq, note) said under the pane while the cursor is on that seq."""
         self._shown_titles: tuple[Text | None, Text | None] = (None, None)
 
     # ---- what is shown ---------------------------------------------------------------------
@@ -124,9 +120,9 @@ class ReplayView(ScrollView, can_focus=True):
         self.set_reactive(ReplayView.play, PlayState(idle_cap=self.play.idle_cap))
         self.timeline = timeline
         self.live = live
-        self._lines.clear()
+        self.drawn.clear()
         self.pages.clear()
-        self._find_note = None
+        self.find_note = None
         if carried is not None:
             self.play_head, play = carried
             self.set_reactive(ReplayView.play, play)
@@ -140,7 +136,6 @@ class ReplayView(ScrollView, can_focus=True):
         self.announce()
         if carried is not None and self.play.playing:
             self.playback.resume()
-        self._draw_ahead_soon()
 
     def grow(self, timeline: Timeline, live: bool) -> None:
         """The shown session has more events (or ended): keep the place, follow the end."""
@@ -177,7 +172,7 @@ class ReplayView(ScrollView, can_focus=True):
         self.post_message(self.Changed(messages.ReplayProgress.of(self)))
 
     def _update_title(self) -> None:
-        title, subtitle = self._titles()
+        title, subtitle = replay_titles(self)
         # Set only when they change: each setter repaints the whole pane, every row and the
         # border, which a cursor move (two rows and the subtitle) would then pay each time.
         if title != self._shown_titles[0]:
@@ -186,27 +181,6 @@ class ReplayView(ScrollView, can_focus=True):
             with self._repainting_only(self._bottom_border()):
                 self.border_subtitle = subtitle
         self._shown_titles = (title, subtitle)
-
-    def _titles(self) -> tuple[Text, Text]:
-        timeline = self.timeline
-        if timeline is None:
-            return Text("Replay"), Text("")
-        marker = ""
-        if self.stale:
-            marker = " \u00b7 not refreshed"
-        elif self.live:
-            marker = (
-                " \u00b7 \u25cf LIVE" if self.following else " \u00b7 LIVE paused (End follows)"
-            )
-        # A Text, not a str: a string title is parsed as markup, and the ulid is database text.
-        title = Text(f"Replay \u00b7 {one_line(timeline.session.ulid, 64)[0]}{marker}")
-        if not self.rows:
-            return title, Text("no events" if timeline.kinds is None else "no events shown")
-        seq = timeline.seq_of_row(self.cursor)
-        note = self._find_note
-        found = f" \u00b7 {note[1]}" if note is not None and note[0] == seq else ""
-        where = f"seq {seq:,} \u00b7 {self.cursor + 1:,} of {timeline.count:,} events{found}"
-        return title, Text(where)
 
     def _bottom_border(self) -> Region:
         """The border's last row (where the subtitle is), in the content's coordinates."""
@@ -235,9 +209,7 @@ class ReplayView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         # The CSS changed (a theme, a pseudo-class): the looks and the lines drawn with them.
         super().notify_style_update()
-        self._looks.clear()
-        self._lines.clear()
-        self._draw_ahead_soon()
+        self.drawn.clear(looks=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -255,60 +227,7 @@ class ReplayView(ScrollView, can_focus=True):
             loading = self.get_component_rich_style("replay--loading")
             return Strip.blank(width, self.rich_style).apply_style(loading)
         cursor_state = (2 if self.has_focus else 1) if row == self.cursor else 0
-        return self._event_line(timeline, event, row, cursor_state, width)
-
-    def _event_line(
-        self, timeline: Timeline, event: StoredEvent, row: int, cursor_state: int, width: int
-    ) -> Strip:
-        """The row drawn (0: not the cursor's; 1: the cursor's, unfocused; 2: focused)."""
-        # As wide as the widest seq (the last one, or a negative first one): part of the
-        # cache key, so rows drawn before a live session reached 10 or 100 events line up.
-        last = timeline.seq_of_row(timeline.count - 1)
-        seq_width = max(len(str(timeline.seq_of_row(0))), len(str(last)))
-        key = (row, width, self.absolute_time, cursor_state, self.highlight, seq_width, self.marked)
-        strip = self._lines.get(key)
-        if strip is None:
-            strip = render_event_line(
-                event,
-                width=width,
-                seq_width=seq_width,
-                origin=timeline.origin,
-                absolute=self.absolute_time,
-                tz=self.tz,
-                styles=self._looks.get(),
-                console=self.app.console,
-                is_cursor=cursor_state > 0,
-                highlight=self.highlight,
-                marked=event.seq in self.marked,
-            )
-            self._lines[key] = strip
-        return strip
-
-    def _draw_ahead_soon(self) -> None:
-        """Draw the rows Home / g shows in a moment (one timer at a time): once laid out, as
-        before that the width (the scrollbar may not be up yet) and the scroll are not the
-        ones Home will find; again after the lines were dropped (a focus or theme change)."""
-        if self._draw_ahead is None and self.is_mounted:
-            self._draw_ahead = self.set_timer(DRAW_AHEAD_AFTER_S, self._draw_first_rows_ahead)
-
-    def _draw_first_rows_ahead(self) -> None:
-        """Draw the rows Home / g shows (the jump made most; their page is read with the
-        session) into the line cache, once the frame showing the session is out: the jump's
-        frame then composes them instead of drawing them (the first Home's frame left the app
-        6.7-7.9 ms after the key, now 5.0-5.2); the first row as the cursor's. A focus change
-        drops them with the other lines and draws them again (``notify_style_update``). A first
-        page not read is left to Home to read."""
-        self._draw_ahead = None
-        timeline = self.timeline
-        if timeline is None or self.scroll_offset.y == 0:
-            return  # nothing shown, or the top is on screen already
-        width = self.scrollable_content_region.width
-        for row in range(min(self.scrollable_content_region.height, self.rows)):
-            event = timeline.cached(row)
-            if event is None:
-                return
-            cursor_state = (2 if self.has_focus else 1) if row == 0 else 0
-            self._event_line(timeline, event, row, cursor_state, width)
+        return self.drawn.line(timeline, event, row, cursor_state, width)
 
     def want_page(self, page: int) -> None:
         self.pages.want(page)
@@ -393,7 +312,7 @@ class ReplayView(ScrollView, can_focus=True):
 
     def show_find_note(self, seq: int, note: str) -> None:
         """Say ``note`` (e.g. "'x' 3 of 17") under the pane while the cursor is on ``seq``."""
-        self._find_note = (seq, one_line(note, 80)[0])
+        self.find_note = (seq, one_line(note, 80)[0])
         self._update_title()
 
     def with_cursor_event(self, callback: Callable[[StoredEvent], None]) -> None:
@@ -412,8 +331,7 @@ class ReplayView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.resize_virtual()
-        self._lines.clear()
-        self._draw_ahead_soon()
+        self.drawn.clear()
 
     # ---- timed replay (see replay_playback.py) ----------------------------------------------
 
